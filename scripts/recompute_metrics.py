@@ -1,0 +1,289 @@
+#!/usr/bin/env python3
+"""Recompute the `stance eval` classification metrics from its files.
+
+An independent check of the Rust implementation (python3 standard library
+only): it reads the evaluation's inputs and the `--predictions` rows that
+`stance eval` wrote, applies the closed-world protocol of CONTRACT.md
+(section `stance eval`) and prints per-label precision / recall / F1 and
+macro-F1, plus F1 per party.
+
+    python3 scripts/recompute_metrics.py \\
+        --articles datasets/dev/articles.jsonl --gold datasets/dev/gold.jsonl \\
+        --predictions out/pred.jsonl [--report out/report.json --tol 1e-6]
+
+Protocol:
+  * pairs = every sentence (article_id, sentence_index) with at least one
+    gold row x every party that appears in the gold file, except `none`;
+  * gold label = the gold row's 0/1, or 0 when the pair has no gold row;
+  * predicted positive = the label is listed in the `labels` of the
+    prediction row for (doc_id, sentence_index, party); a pair without a
+    prediction row is predicted 0, and prediction rows for pairs outside
+    the closed world are ignored (and counted).
+  * precision = 0 when nothing is predicted positive, recall = 0 when there
+    are no positives, F1 = 0 when precision + recall = 0 (as in Rust).
+
+With --report, compares against the Rust JSON report: `macro_f1` and each
+label's `f1` (required), and, where the report has them, `pairs`, each
+label's `positives`, and each party's per-label `f1`. Exit status: 0 when
+everything matches within --tol, 1 on a mismatch, 2 on unreadable input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+LABELS = ("condemn", "support", "ceasefire")
+NO_PARTY = "none"
+
+
+class InputError(Exception):
+    """A file that does not follow the contract; the message names file and line."""
+
+
+def read_jsonl(path):
+    """Yield (line_number, object) for each non-blank line of a JSONL file."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError as err:
+                    raise InputError(f"{path}:{number}: invalid JSON: {err}") from None
+                if not isinstance(row, dict):
+                    raise InputError(f"{path}:{number}: expected a JSON object")
+                yield number, row
+    except OSError as err:
+        raise InputError(f"{path}: {err}") from None
+
+
+def field(row, key, path, number):
+    """row[key], or an InputError naming the place when the key is missing."""
+    if key not in row:
+        raise InputError(f"{path}:{number}: missing field {key!r}")
+    return row[key]
+
+
+def as_binary(value, path, number, key):
+    """Gold labels are 0/1 (JSON booleans accepted too)."""
+    if value in (0, 1):  # also matches False / True
+        return int(value)
+    raise InputError(f"{path}:{number}: {key} must be 0 or 1, got {value!r}")
+
+
+def load_articles(path):
+    """Map article id -> number of sentences (only used to sanity-check the gold file)."""
+    counts = {}
+    for number, row in read_jsonl(path):
+        sentences = field(row, "sentences", path, number)
+        counts[str(field(row, "id", path, number))] = len(sentences)
+    return counts
+
+
+def load_gold(path):
+    """Return (sentences, parties, gold).
+
+    sentences: set of (article_id, sentence_index) with at least one gold row;
+    parties: sorted list of the parties in the file, `none` aside;
+    gold: (article_id, sentence_index, party) -> tuple of 0/1 in LABELS order.
+    """
+    sentences, parties, gold = set(), set(), {}
+    for number, row in read_jsonl(path):
+        sentence = (str(field(row, "article_id", path, number)), int(field(row, "sentence_index", path, number)))
+        party = str(field(row, "party", path, number))
+        values = tuple(as_binary(field(row, label, path, number), path, number, label) for label in LABELS)
+        sentences.add(sentence)
+        if party == NO_PARTY:
+            continue  # marks a sentence without a target: it joins the closed world with all-0 pairs
+        parties.add(party)
+        key = sentence + (party,)
+        if key in gold and gold[key] != values:
+            raise InputError(f"{path}:{number}: conflicting duplicate gold row for {key}")
+        gold[key] = values
+    return sentences, sorted(parties), gold
+
+
+def load_predictions(path):
+    """Map (doc_id, sentence_index, party) -> set of predicted label names."""
+    predicted = {}
+    for number, row in read_jsonl(path):
+        key = (
+            str(field(row, "doc_id", path, number)),
+            int(field(row, "sentence_index", path, number)),
+            str(field(row, "party", path, number)),
+        )
+        labels = field(row, "labels", path, number)
+        if not isinstance(labels, list):
+            raise InputError(f"{path}:{number}: labels must be a list, got {labels!r}")
+        if key in predicted:
+            raise InputError(f"{path}:{number}: duplicate prediction row for {key}")
+        predicted[key] = set(labels)
+    return predicted
+
+
+def closed_world(sentences, parties):
+    """Every (article_id, sentence_index, party) pair that is evaluated, in a stable order."""
+    return [sentence + (party,) for sentence in sorted(sentences) for party in parties]
+
+
+def safe_ratio(numerator, denominator):
+    return numerator / denominator if denominator else 0.0
+
+
+def scores(tp, predicted_positives, positives):
+    """Precision, recall and F1 with the contract's conventions for empty denominators."""
+    precision = safe_ratio(tp, predicted_positives)
+    recall = safe_ratio(tp, positives)
+    f1 = safe_ratio(2 * precision * recall, precision + recall)
+    return {
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "positives": positives,
+        "predicted_positives": predicted_positives,
+        "true_positives": tp,
+    }
+
+
+def label_metrics(pairs, gold, predicted):
+    """Per-label metrics over the given pairs."""
+    result = {}
+    for index, label in enumerate(LABELS):
+        tp = positives = predicted_positives = 0
+        for pair in pairs:
+            is_gold = gold.get(pair, (0, 0, 0))[index] == 1
+            is_predicted = label in predicted.get(pair, ())
+            positives += is_gold
+            predicted_positives += is_predicted
+            tp += is_gold and is_predicted
+        result[label] = scores(tp, predicted_positives, positives)
+    return result
+
+
+def compute(sentences, parties, gold, predicted):
+    """The report-shaped metrics: pairs, macro_f1, labels, parties, ignored prediction rows."""
+    pairs = closed_world(sentences, parties)
+    in_world = set(pairs)
+    labels = label_metrics(pairs, gold, predicted)
+    per_party = {
+        party: label_metrics([pair for pair in pairs if pair[2] == party], gold, predicted) for party in parties
+    }
+    return {
+        "pairs": len(pairs),
+        "macro_f1": sum(labels[label]["f1"] for label in LABELS) / len(LABELS),
+        "labels": labels,
+        "parties": per_party,
+        "ignored_predictions": sum(1 for key in predicted if key not in in_world),
+        "unscored_pairs": sum(1 for pair in pairs if pair not in predicted),
+    }
+
+
+def format_table(metrics):
+    lines = [
+        f"pairs: {metrics['pairs']}  (not scored, counted as predicted 0: {metrics['unscored_pairs']}; "
+        f"prediction rows outside the closed world, ignored: {metrics['ignored_predictions']})",
+        "",
+        f"{'label':<10} {'precision':>9} {'recall':>9} {'f1':>9} {'positives':>9} {'predicted':>9} {'tp':>6}",
+    ]
+    for label in LABELS:
+        m = metrics["labels"][label]
+        lines.append(
+            f"{label:<10} {m['precision']:>9.6f} {m['recall']:>9.6f} {m['f1']:>9.6f} "
+            f"{m['positives']:>9d} {m['predicted_positives']:>9d} {m['true_positives']:>6d}"
+        )
+    lines.append(f"{'macro-F1':<10} {'':>9} {'':>9} {metrics['macro_f1']:>9.6f}")
+    lines += ["", "F1 per party:", f"{'party':<16}" + "".join(f" {label:>10}" for label in LABELS)]
+    for party, labels in metrics["parties"].items():
+        lines.append(f"{party:<16}" + "".join(f" {labels[label]['f1']:>10.6f}" for label in LABELS))
+    return "\n".join(lines)
+
+
+def compare_with_report(metrics, report, tol):
+    """Differences between our metrics and the Rust report, as readable strings (empty = match)."""
+    problems = []
+
+    def check_number(name, ours, theirs):
+        if not isinstance(theirs, (int, float)) or isinstance(theirs, bool):
+            problems.append(f"{name}: report has {theirs!r}, expected a number ({ours!r})")
+        elif abs(ours - theirs) > tol:
+            problems.append(f"{name}: recomputed {ours!r}, report {theirs!r}")
+
+    check_number("macro_f1", metrics["macro_f1"], report.get("macro_f1"))
+    report_labels = report.get("labels") or {}
+    for label in LABELS:
+        ours = metrics["labels"][label]
+        theirs = report_labels.get(label) or {}
+        check_number(f"labels.{label}.f1", ours["f1"], theirs.get("f1"))
+        if "positives" in theirs:
+            check_number(f"labels.{label}.positives", ours["positives"], theirs["positives"])
+    # Optional fields: compared when the report carries them, since a count
+    # mismatch usually explains an F1 mismatch.
+    if "pairs" in report:
+        check_number("pairs", metrics["pairs"], report["pairs"])
+    for party, theirs_party in (report.get("parties") or {}).items():
+        if party not in metrics["parties"]:
+            problems.append(f"parties.{party}: in the report but not a gold party")
+            continue
+        for label in LABELS:
+            theirs = (theirs_party or {}).get(label) or {}
+            if "f1" in theirs:
+                check_number(f"parties.{party}.{label}.f1", metrics["parties"][party][label]["f1"], theirs["f1"])
+    return problems
+
+
+def warn_about_articles(articles, sentences):
+    """Gold sentences that the articles file does not have point at mismatched inputs."""
+    missing = sorted(s for s in sentences if s[0] not in articles or not 0 <= s[1] < articles[s[0]])
+    for article_id, index in missing[:10]:
+        print(f"warning: gold sentence ({article_id}, {index}) is not in the articles file", file=sys.stderr)
+    if len(missing) > 10:
+        print(f"warning: ... and {len(missing) - 10} more", file=sys.stderr)
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", required=True, help="ARTICLES.jsonl given to stance eval")
+    parser.add_argument("--gold", required=True, help="GOLD.jsonl given to stance eval")
+    parser.add_argument("--predictions", required=True, help="PRED.jsonl written by stance eval --predictions")
+    parser.add_argument("--report", help="REPORT.json written by stance eval --json, to compare with")
+    parser.add_argument("--tol", type=float, default=1e-6, help="absolute tolerance of the comparison (default 1e-6)")
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    try:
+        articles = load_articles(args.articles)
+        sentences, parties, gold = load_gold(args.gold)
+        predicted = load_predictions(args.predictions)
+        report = None
+        if args.report:
+            try:
+                with open(args.report, encoding="utf-8") as handle:
+                    report = json.load(handle)
+            except (OSError, json.JSONDecodeError) as err:
+                raise InputError(f"{args.report}: {err}") from None
+    except InputError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+
+    warn_about_articles(articles, sentences)
+    metrics = compute(sentences, parties, gold, predicted)
+    print(format_table(metrics))
+    if report is None:
+        return 0
+    problems = compare_with_report(metrics, report, args.tol)
+    if problems:
+        print(f"\nMISMATCH with {args.report} (tolerance {args.tol:g}):", file=sys.stderr)
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    print(f"\nreport {args.report} matches (tolerance {args.tol:g})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

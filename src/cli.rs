@@ -1,0 +1,123 @@
+//! Command-line arguments (clap derive). `main.rs` only dispatches.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::model::device::DeviceChoice;
+
+#[derive(Debug, Parser)]
+#[command(name = "stance", version, about = "Targeted stance (condemn / support / ceasefire) of news sentences toward conflict parties")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Score articles: one JSONL (or Parquet) row per (sentence, party).
+    Score(ScoreArgs),
+    /// Evaluate a model on hand-labelled gold data (closed world).
+    Eval(EvalArgs),
+    /// Train the stance model on the annotated data.
+    Train(TrainArgs),
+    /// Put a Hugging Face model in the local cache (from the Hub) and print its directory.
+    FetchModel(FetchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    /// Files or directories (.txt/.md one article each; .jsonl/.jsonl.gz one per line); `-` or nothing: JSONL on stdin.
+    pub inputs: Vec<PathBuf>,
+    /// Output path (`.parquet` writes Parquet) or `-` for standard output.
+    #[arg(short, long, default_value = "-")]
+    pub output: String,
+    /// Model directory or Hugging Face repo id (default: the project's trained model).
+    #[arg(long)]
+    pub model: Option<String>,
+    /// Parties TOML replacing the built-in parties.
+    #[arg(long)]
+    pub parties: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = DeviceChoice::Auto)]
+    pub device: DeviceChoice,
+    /// Most sequences per forward pass.
+    #[arg(long)]
+    pub batch_size: Option<usize>,
+    /// Most padded tokens per forward pass.
+    #[arg(long)]
+    pub token_budget: Option<usize>,
+    /// Record malformed records in OUT.rejects.jsonl instead of stopping.
+    #[arg(long)]
+    pub skip_bad: bool,
+    /// Continue an interrupted run into the same OUT.
+    #[arg(long)]
+    pub resume: bool,
+    /// No progress bar.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    #[arg(long)]
+    pub articles: PathBuf,
+    #[arg(long)]
+    pub gold: PathBuf,
+    #[arg(long)]
+    pub model: Option<String>,
+    #[arg(long)]
+    pub parties: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = DeviceChoice::Auto)]
+    pub device: DeviceChoice,
+    /// Write the report as JSON.
+    #[arg(long)]
+    pub json: Option<PathBuf>,
+    /// Write every scored pair as a `stance score` row.
+    #[arg(long)]
+    pub predictions: Option<PathBuf>,
+    /// Write PNG figures (precision–recall, reliability) into this directory.
+    #[arg(long)]
+    pub plots: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    #[arg(long, default_value = "datasets/train")]
+    pub train: PathBuf,
+    #[arg(long, default_value = "datasets/dev")]
+    pub dev: PathBuf,
+    #[arg(long, default_value = "models/stance-minilm")]
+    pub out: PathBuf,
+    #[arg(long, default_value = "sentence-transformers/all-MiniLM-L6-v2")]
+    pub encoder: String,
+    /// Parties of the training data (more parties than the defaults help generalise).
+    #[arg(long, default_value = "config/parties-extended.toml")]
+    pub parties: PathBuf,
+    #[arg(long, default_value = "stance-minilm")]
+    pub name: String,
+    #[arg(long, default_value_t = 5)]
+    pub epochs: usize,
+    #[arg(long, default_value_t = 5e-5)]
+    pub lr: f64,
+    #[arg(long, default_value_t = 16)]
+    pub batch_size: usize,
+    /// Fine-tune encoder layers from this one up (0 = all).
+    #[arg(long, default_value_t = 0)]
+    pub train_from_layer: usize,
+    #[arg(long, default_value_t = 0.1)]
+    pub dropout: f32,
+    #[arg(long, default_value_t = 128)]
+    pub max_length: usize,
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Stop after this many epochs without a better dev macro-F1.
+    #[arg(long, default_value_t = 2)]
+    pub patience: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct FetchArgs {
+    /// Repo id.
+    #[arg(default_value = "sentence-transformers/all-MiniLM-L6-v2")]
+    pub repo: String,
+}

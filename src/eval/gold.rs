@@ -1,0 +1,170 @@
+//! Hand-labelled gold data: `articles.jsonl` (with the hand-checked sentence
+//! split) and `gold.jsonl` (one row per (sentence, party)), and the contract's
+//! closed world over them.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io::BufRead;
+use std::path::Path;
+
+use anyhow::{bail, Context};
+use serde::Deserialize;
+
+use crate::types::{SentenceSpan, NUM_LABELS};
+
+/// The party id that marks a sentence with no target.
+pub const NO_PARTY: &str = "none";
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct GoldArticle {
+    pub id: String,
+    pub text: String,
+    pub sentences: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct GoldRow {
+    pub article_id: String,
+    pub sentence_index: usize,
+    pub sentence: String,
+    pub party: String,
+    pub condemn: u8,
+    pub support: u8,
+    pub ceasefire: u8,
+    #[serde(default)]
+    pub mention: Option<String>,
+    #[serde(default)]
+    pub uncertain: Option<bool>,
+}
+
+impl GoldRow {
+    pub fn labels(&self) -> [bool; NUM_LABELS] {
+        [self.condemn == 1, self.support == 1, self.ceasefire == 1]
+    }
+}
+
+/// One (sentence, party) pair of the closed world with its gold labels.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GoldPair {
+    pub article: usize,
+    pub sentence: usize,
+    pub party: String,
+    pub gold: [bool; NUM_LABELS],
+    /// The pair has a gold row (else it is 0 by the closed world).
+    pub has_row: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct GoldSet {
+    pub articles: Vec<GoldArticle>,
+    pub rows: Vec<GoldRow>,
+}
+
+/// Reads a JSONL file into values of `T`, naming file and line on error.
+pub fn read_jsonl<T: for<'de> Deserialize<'de>>(path: &Path) -> anyhow::Result<Vec<T>> {
+    let file = std::fs::File::open(path).with_context(|| format!("{}: cannot open", path.display()))?;
+    let mut out = Vec::new();
+    for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
+        let line = line.with_context(|| format!("{}:{}: cannot read (not UTF-8?)", path.display(), i + 1))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        out.push(serde_json::from_str(&line).with_context(|| format!("{}:{}: bad record", path.display(), i + 1))?);
+    }
+    Ok(out)
+}
+
+impl GoldSet {
+    pub fn load(articles: &Path, gold: &Path) -> anyhow::Result<GoldSet> {
+        let articles_list: Vec<GoldArticle> = read_jsonl(articles)?;
+        let rows: Vec<GoldRow> = read_jsonl(gold)?;
+        let set = GoldSet { articles: articles_list, rows };
+        set.check(gold)?;
+        Ok(set)
+    }
+
+    /// Every gold row must point at an existing sentence with the same text.
+    fn check(&self, gold: &Path) -> anyhow::Result<()> {
+        let index = self.article_index();
+        for (i, row) in self.rows.iter().enumerate() {
+            let Some(&a) = index.get(row.article_id.as_str()) else {
+                bail!("{}:{}: article {:?} is not in the articles file", gold.display(), i + 1, row.article_id);
+            };
+            match self.articles[a].sentences.get(row.sentence_index) {
+                Some(s) if s == &row.sentence => {}
+                Some(_) => bail!("{}:{}: sentence text differs from sentences[{}] of {}", gold.display(), i + 1, row.sentence_index, row.article_id),
+                None => bail!("{}:{}: {} has no sentence {}", gold.display(), i + 1, row.article_id, row.sentence_index),
+            }
+            for (name, v) in [("condemn", row.condemn), ("support", row.support), ("ceasefire", row.ceasefire)] {
+                if v > 1 {
+                    bail!("{}:{}: {name} must be 0 or 1, not {v}", gold.display(), i + 1);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub fn article_index(&self) -> HashMap<&str, usize> {
+        self.articles.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect()
+    }
+
+    /// Parties with a gold row, `none` aside, sorted.
+    pub fn parties(&self) -> Vec<String> {
+        self.rows.iter().filter(|r| r.party != NO_PARTY).map(|r| r.party.clone()).collect::<BTreeSet<_>>().into_iter().collect()
+    }
+
+    /// The annotated sentences: (article index, sentence index), in article order.
+    pub fn annotated_sentences(&self) -> Vec<(usize, usize)> {
+        let index = self.article_index();
+        self.rows
+            .iter()
+            .map(|r| (index[r.article_id.as_str()], r.sentence_index))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect()
+    }
+
+    /// The closed world: every annotated sentence × every party in `parties`.
+    pub fn closed_world(&self, parties: &[String]) -> Vec<GoldPair> {
+        let index = self.article_index();
+        let mut labelled: BTreeMap<(usize, usize, &str), [bool; NUM_LABELS]> = BTreeMap::new();
+        for row in &self.rows {
+            let key = (index[row.article_id.as_str()], row.sentence_index, row.party.as_str());
+            let entry = labelled.entry(key).or_insert([false; NUM_LABELS]);
+            // Duplicate rows for one pair: a label is positive if any row says so.
+            for (slot, value) in entry.iter_mut().zip(row.labels()) {
+                *slot |= value;
+            }
+        }
+        let mut pairs = Vec::new();
+        for (article, sentence) in self.annotated_sentences() {
+            for party in parties {
+                let found = labelled.get(&(article, sentence, party.as_str()));
+                pairs.push(GoldPair {
+                    article,
+                    sentence,
+                    party: party.clone(),
+                    gold: found.copied().unwrap_or([false; NUM_LABELS]),
+                    has_row: found.is_some(),
+                });
+            }
+        }
+        pairs
+    }
+}
+
+/// Byte spans of `sentences` in `text`, searched in order; a sentence that
+/// cannot be found verbatim gets an empty span at the search position.
+pub fn locate_sentences(text: &str, sentences: &[String]) -> Vec<SentenceSpan> {
+    let mut at = 0;
+    sentences
+        .iter()
+        .map(|s| match text[at..].find(s.as_str()) {
+            Some(offset) => {
+                let start = at + offset;
+                at = start + s.len();
+                SentenceSpan { start, end: at }
+            }
+            None => SentenceSpan { start: at, end: at },
+        })
+        .collect()
+}

@@ -1,0 +1,228 @@
+//! The model layer: plain batches in, logits out.
+//!
+//! A [`Batch`] is a flat list of token ids with cumulative sequence lengths
+//! (no padding); each backend pads it the way its architecture needs. One
+//! [`SequenceClassifier`] implementation per model family: [`bert`] (our own,
+//! trainable), [`deberta`] and [`xlm_roberta`] (candle-transformers').
+
+pub mod bert;
+pub mod deberta;
+pub mod device;
+pub mod hub;
+pub mod xlm_roberta;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use candle_core::{DType, Device, Tensor};
+use candle_nn::VarBuilder;
+use serde::Deserialize;
+
+/// One tokenized sequence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Encoded {
+    pub ids: Vec<u32>,
+    pub type_ids: Vec<u32>,
+    /// The text did not fit the model's maximum length and was cut.
+    pub truncated: bool,
+}
+
+impl Encoded {
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+}
+
+/// Sequences packed end to end: `ids[cu_lengths[i]..cu_lengths[i + 1]]` is sequence `i`.
+#[derive(Debug, Clone, Default)]
+pub struct Batch {
+    pub ids: Vec<u32>,
+    pub type_ids: Vec<u32>,
+    pub cu_lengths: Vec<usize>,
+    pub max_length: usize,
+}
+
+impl Batch {
+    pub fn from_sequences<'a>(seqs: impl IntoIterator<Item = &'a Encoded>) -> Batch {
+        let mut batch = Batch { cu_lengths: vec![0], ..Batch::default() };
+        for seq in seqs {
+            batch.ids.extend_from_slice(&seq.ids);
+            batch.type_ids.extend_from_slice(&seq.type_ids);
+            batch.cu_lengths.push(batch.ids.len());
+            batch.max_length = batch.max_length.max(seq.ids.len());
+        }
+        batch
+    }
+
+    /// Number of sequences.
+    pub fn len(&self) -> usize {
+        self.cu_lengths.len().saturating_sub(1)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Tokens the padded batch holds (the cost of running it).
+    pub fn padded_tokens(&self) -> usize {
+        self.len() * self.max_length
+    }
+
+    /// Right-padded ids, type ids and 0/1 attention mask, each `len × max_length`.
+    pub fn padded(&self, pad_id: u32) -> (Vec<u32>, Vec<u32>, Vec<f32>) {
+        let total = self.padded_tokens();
+        let (mut ids, mut types, mut mask) = (vec![pad_id; total], vec![0u32; total], vec![0f32; total]);
+        for (row, window) in self.cu_lengths.windows(2).enumerate() {
+            let (from, to) = (window[0], window[1]);
+            let at = row * self.max_length;
+            ids[at..at + to - from].copy_from_slice(&self.ids[from..to]);
+            types[at..at + to - from].copy_from_slice(&self.type_ids[from..to]);
+            mask[at..at + to - from].fill(1.0);
+        }
+        (ids, types, mask)
+    }
+}
+
+/// A model that maps each sequence of a batch to a row of logits.
+pub trait SequenceClassifier: Send + Sync {
+    /// (batch, num_labels) logits in f32.
+    fn logits(&self, batch: &Batch) -> anyhow::Result<Tensor>;
+}
+
+/// The fields of a Hugging Face `config.json` that decide how to load it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct HfConfigHead {
+    pub model_type: Option<String>,
+    #[serde(default)]
+    pub architectures: Vec<String>,
+    #[serde(default)]
+    pub id2label: BTreeMap<String, String>,
+    #[serde(default)]
+    pub max_position_embeddings: Option<usize>,
+    #[serde(default)]
+    pub pad_token_id: Option<u32>,
+}
+
+impl HfConfigHead {
+    pub fn read(path: &Path) -> anyhow::Result<(Self, serde_json::Value)> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("{}: cannot read model config", path.display()))?;
+        let value: serde_json::Value =
+            serde_json::from_str(&text).with_context(|| format!("{}: not valid JSON", path.display()))?;
+        let head: HfConfigHead =
+            serde_json::from_value(value.clone()).with_context(|| format!("{}: unexpected model config", path.display()))?;
+        Ok((head, value))
+    }
+
+    /// Labels by index, from `id2label`.
+    pub fn labels(&self) -> anyhow::Result<Vec<String>> {
+        let mut labels = self
+            .id2label
+            .iter()
+            .map(|(key, name)| match key.parse::<usize>() {
+                Ok(index) => Ok((index, name.clone())),
+                Err(_) => Err(anyhow::anyhow!("id2label key {key:?} is not a number")),
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        labels.sort();
+        anyhow::ensure!(
+            labels.iter().enumerate().all(|(i, (index, _))| i == *index),
+            "id2label keys are not 0..{}",
+            labels.len()
+        );
+        Ok(labels.into_iter().map(|(_, name)| name).collect())
+    }
+}
+
+/// The files of a Hugging Face model directory.
+#[derive(Debug, Clone)]
+pub struct ModelDir {
+    pub dir: PathBuf,
+}
+
+impl ModelDir {
+    pub fn file(&self, name: &str) -> anyhow::Result<PathBuf> {
+        let path = self.dir.join(name);
+        if !path.is_file() {
+            bail!("{}: missing (the model directory {} needs it)", path.display(), self.dir.display());
+        }
+        Ok(path)
+    }
+
+    /// Loads `model.safetensors`, erroring with the file name on truncation or corruption.
+    pub fn weights(&self, device: &Device) -> anyhow::Result<std::collections::HashMap<String, Tensor>> {
+        let path = match self.file("model.safetensors") {
+            Ok(path) => path,
+            Err(err) if self.dir.join("pytorch_model.bin").is_file() => {
+                bail!("{err}; only safetensors weights are supported (convert pytorch_model.bin with transformers' save_pretrained(safe_serialization=True))")
+            }
+            Err(err) => return Err(err),
+        };
+        load_safetensors(&path, device)
+    }
+}
+
+pub fn load_safetensors(path: &Path, device: &Device) -> anyhow::Result<std::collections::HashMap<String, Tensor>> {
+    let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read weights", path.display()))?;
+    candle_core::safetensors::load_buffer(&bytes, device)
+        .map_err(|err| anyhow::anyhow!("{}: not a valid safetensors file ({err})", path.display()))
+}
+
+/// A loaded sequence-classification model and what its outputs mean.
+pub struct LoadedClassifier {
+    pub model: Box<dyn SequenceClassifier>,
+    pub labels: Vec<String>,
+    pub pad_id: u32,
+    pub max_positions: usize,
+}
+
+/// Loads any supported `*ForSequenceClassification` checkpoint (BERT, DeBERTa-v2/v3, XLM-RoBERTa).
+pub fn load_sequence_classifier(model: &ModelDir, device: &Device, dtype: DType) -> anyhow::Result<LoadedClassifier> {
+    let config_path = model.file("config.json")?;
+    let (head, raw) = HfConfigHead::read(&config_path)?;
+    let labels = head.labels().with_context(|| format!("{}: bad id2label", config_path.display()))?;
+    anyhow::ensure!(!labels.is_empty(), "{}: no id2label, so this is not a classification model", config_path.display());
+    let tensors = model.weights(device)?;
+    let vb = VarBuilder::from_tensors(tensors, dtype, device);
+    let model_type = head.model_type.clone().unwrap_or_default();
+    let context = || format!("{}: cannot build a {model_type} model from these weights", model.dir.display());
+    let boxed: Box<dyn SequenceClassifier> = match model_type.as_str() {
+        "bert" => {
+            let config: bert::BertConfig = serde_json::from_value(raw).with_context(|| format!("{}: bad BERT config", config_path.display()))?;
+            config.validate().with_context(|| config_path.display().to_string())?;
+            Box::new(bert::BertClassifier::load(vb, &config, labels.len()).with_context(context)?)
+        }
+        "deberta-v2" => Box::new(deberta::DebertaClassifier::load(vb, raw, labels.len(), device).with_context(|| config_path.display().to_string())?),
+        "xlm-roberta" | "roberta" => Box::new(xlm_roberta::XlmRobertaClassifier::load(vb, raw, labels.len(), device).with_context(|| config_path.display().to_string())?),
+        other => bail!("{}: model_type {other:?} is not supported (supported: bert, deberta-v2, xlm-roberta)", config_path.display()),
+    };
+    Ok(LoadedClassifier {
+        model: boxed,
+        labels,
+        pad_id: head.pad_token_id.unwrap_or(0),
+        max_positions: head.max_position_embeddings.unwrap_or(512),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn enc(ids: &[u32]) -> Encoded {
+        Encoded { ids: ids.to_vec(), type_ids: vec![0; ids.len()], truncated: false }
+    }
+
+    #[test]
+    fn batch_pads_right_with_mask() {
+        let (a, b) = (enc(&[5, 6, 7]), enc(&[8]));
+        let batch = Batch::from_sequences([&a, &b]);
+        assert_eq!(batch.len(), 2);
+        assert_eq!(batch.cu_lengths, vec![0, 3, 4]);
+        let (ids, _, mask) = batch.padded(0);
+        assert_eq!(ids, vec![5, 6, 7, 8, 0, 0]);
+        assert_eq!(mask, vec![1.0, 1.0, 1.0, 1.0, 0.0, 0.0]);
+    }
+}

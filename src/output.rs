@@ -1,0 +1,920 @@
+//! Output stage: writes score rows (JSONL or Parquet) and rejects, with
+//! durable checkpoints so that an interrupted run can be resumed into output
+//! that is byte-identical to an uninterrupted one.
+//!
+//! # Rows
+//! One JSON object per line, keys in contract order: `doc_id`,
+//! `sentence_index`, `start`, `end`, `sentence`, `party`, `mentions` (list of
+//! `{text, start, end}`), `condemn`, `support`, `ceasefire`, `labels`,
+//! `model`, `meta`. Scores are already rounded by the scorer
+//! ([`crate::types::round_score`]) and printed with serde_json's shortest
+//! round-trip float formatting (`0.97`, `1.0`).
+//!
+//! # Files on disk for `-o OUT` (the resume format)
+//! While a run is going, nothing is written to `OUT` itself, so a
+//! complete-looking output exists only once the run has finished:
+//! - `OUT.partial`: the rows written so far, as JSONL (also for Parquet
+//!   output: rows are staged as JSONL and converted at the end, so resuming
+//!   works the same for both formats).
+//! - `OUT.rejects.jsonl.partial`: the rejects so far, one
+//!   `{"file", "line", "reason"}` object per line (created at the first one).
+//! - `OUT.state.json`: the last durable checkpoint,
+//!   `{"version": 1, "fingerprint", "records_done", "rows_bytes",
+//!   "rejects_bytes", "counters": {"articles", "sentences", "rows",
+//!   "rejected"}, "finishing"}`. `records_done` counts input records consumed
+//!   (articles and rejects); `rows_bytes`/`rejects_bytes` are the lengths of
+//!   the two partial files that belong to those records.
+//!
+//! A checkpoint flushes and fsyncs both partial files, then replaces the state
+//! file atomically (write `OUT.state.json.tmp`, fsync, rename, fsync the
+//! directory). The state file is written when a run starts, so it exists
+//! exactly while a run of `OUT` is unfinished.
+//!
+//! Resuming (`--resume`) reads the state, refuses a different `fingerprint`
+//! (the caller's digest of inputs, model and options), truncates the partial
+//! files to the committed lengths — dropping whatever was written after the
+//! last checkpoint, half-written lines and power-loss garbage included — and
+//! tells the caller how many input records to skip. Without `--resume`, an
+//! existing state file is an error (nothing is overwritten by accident).
+//!
+//! Finishing first commits a last state with `"finishing": true`, then
+//! publishes: `OUT.rejects.jsonl.partial` is renamed to `OUT.rejects.jsonl`
+//! (when there was no reject, a stale `OUT.rejects.jsonl` of an earlier run
+//! is removed, so that file exists exactly when this run rejected records);
+//! then `OUT.partial` is renamed to `OUT` (JSONL), or converted to
+//! `OUT.parquet.tmp` and renamed to `OUT` (Parquet); then the state file is
+//! removed. An older complete `OUT` is thus replaced only at that moment.
+//! If the process dies while publishing, `--resume` completes the publish and
+//! reports that `OUT` is complete.
+//!
+//! # Parquet columns
+//! Same names as the JSON keys: `doc_id` Utf8, `sentence_index` Int64,
+//! `start`/`end` Int64, `sentence` Utf8, `party` Utf8, `mentions`
+//! List<Struct<text Utf8, start Int64, end Int64>>, `condemn`/`support`/
+//! `ceasefire` Float64, `labels` List<Utf8>, `model` Utf8, and `meta` Utf8
+//! holding the meta object as compact JSON text (meta is free-form, so it has
+//! no fixed column type). All integers are Int64 (signed) because many
+//! Parquet readers handle unsigned types poorly. No column is nullable.
+//! Snappy-compressed, one row group per [`PARQUET_ROWS_PER_GROUP`] rows (or
+//! fewer when the rows are large), written while streaming the staged file so
+//! memory stays bounded.
+//!
+//! # Standard output (`-o -`)
+//! Rows go straight to standard output (buffered); a checkpoint only flushes
+//! it and `--resume` is refused. Rejects go to `stance.rejects.jsonl` in the
+//! current directory, staged and published the same way as for a file.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, BufRead, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{bail, Context};
+use arrow_array::builder::OffsetBufferBuilder;
+use arrow_array::{
+    ArrayRef, Float64Array, Int64Array, ListArray, RecordBatch, StringArray, StructArray,
+};
+use arrow_schema::{DataType, Field, Fields, Schema, SchemaRef};
+use parquet::arrow::ArrowWriter;
+use parquet::basic::Compression;
+use parquet::file::properties::WriterProperties;
+use serde::{Deserialize, Serialize};
+
+use crate::input::InputError;
+use crate::types::{RecordOrigin, ScoreRow};
+
+/// Version of the state file layout; bump on any incompatible change.
+pub const STATE_VERSION: u32 = 1;
+
+/// Rows per Parquet row group (bounded further by [`PARQUET_GROUP_BYTES`]).
+pub const PARQUET_ROWS_PER_GROUP: usize = 64 * 1024;
+
+/// Approximate bytes of staged JSON per Parquet row group, so that rows with
+/// a large `meta` cannot make a row group (held in memory) huge.
+pub const PARQUET_GROUP_BYTES: usize = 64 << 20;
+
+/// Where rejects go when rows go to standard output.
+pub const STDOUT_REJECTS_FILE: &str = "stance.rejects.jsonl";
+
+/// Where the rows go: `-` is standard output, anything else a file; a
+/// `.parquet` extension selects Parquet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OutputTarget {
+    Stdout,
+    File(PathBuf),
+}
+
+impl OutputTarget {
+    /// From the `-o` argument.
+    pub fn from_arg(arg: impl AsRef<Path>) -> OutputTarget {
+        let path = arg.as_ref();
+        if path.as_os_str() == "-" {
+            OutputTarget::Stdout
+        } else {
+            OutputTarget::File(path.to_path_buf())
+        }
+    }
+
+    pub fn is_parquet(&self) -> bool {
+        match self {
+            OutputTarget::Stdout => false,
+            OutputTarget::File(path) => path.extension().is_some_and(|e| e == "parquet"),
+        }
+    }
+
+    /// Where the rejects of a finished run are (if it rejected anything).
+    pub fn rejects_path(&self) -> PathBuf {
+        match self {
+            OutputTarget::Stdout => PathBuf::from(STDOUT_REJECTS_FILE),
+            OutputTarget::File(out) => with_suffix(out, ".rejects.jsonl"),
+        }
+    }
+}
+
+/// A malformed input record, written to the rejects file as
+/// `{"file", "line", "reason"}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reject {
+    pub origin: RecordOrigin,
+    pub reason: String,
+}
+
+impl From<InputError> for Reject {
+    fn from(e: InputError) -> Reject {
+        Reject {
+            origin: e.origin,
+            reason: e.reason,
+        }
+    }
+}
+
+/// The run's totals, committed with each checkpoint (for the summary of a
+/// resumed run).
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counters {
+    pub articles: u64,
+    pub sentences: u64,
+    pub rows: u64,
+    pub rejected: u64,
+}
+
+/// What a previous run had already committed: the caller skips the first
+/// `records_done` input records and continues counting from `counters`.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ResumePoint {
+    pub records_done: u64,
+    pub counters: Counters,
+}
+
+/// The contents of `OUT.state.json` (see the module comment).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct State {
+    version: u32,
+    fingerprint: String,
+    records_done: u64,
+    rows_bytes: u64,
+    rejects_bytes: u64,
+    counters: Counters,
+    finishing: bool,
+}
+
+/// The files that belong to one output.
+#[derive(Debug, Clone)]
+struct Paths {
+    /// `None` for standard output.
+    out: Option<PathBuf>,
+    rows_partial: PathBuf,
+    rejects: PathBuf,
+    rejects_partial: PathBuf,
+    state: PathBuf,
+    state_tmp: PathBuf,
+    parquet_tmp: PathBuf,
+}
+
+impl Paths {
+    fn new(target: &OutputTarget) -> Paths {
+        let rejects = target.rejects_path();
+        let rejects_partial = with_suffix(&rejects, ".partial");
+        let out = match target {
+            OutputTarget::Stdout => None,
+            OutputTarget::File(out) => Some(out.clone()),
+        };
+        let base = out.clone().unwrap_or_else(|| PathBuf::from("stance"));
+        Paths {
+            rows_partial: with_suffix(&base, ".partial"),
+            state: with_suffix(&base, ".state.json"),
+            state_tmp: with_suffix(&base, ".state.json.tmp"),
+            parquet_tmp: with_suffix(&base, ".tmp"),
+            out,
+            rejects,
+            rejects_partial,
+        }
+    }
+
+    fn dir(&self) -> &Path {
+        parent_dir(&self.rows_partial)
+    }
+}
+
+/// Where rows are written while the run goes.
+enum RowsOut {
+    Stdout(BufWriter<io::Stdout>),
+    File(BufWriter<File>),
+}
+
+impl RowsOut {
+    fn writer(&mut self) -> &mut dyn Write {
+        match self {
+            RowsOut::Stdout(w) => w,
+            RowsOut::File(w) => w,
+        }
+    }
+
+    /// Flushes, and for a file makes the data durable.
+    fn commit(&mut self) -> io::Result<()> {
+        match self {
+            RowsOut::Stdout(w) => w.flush(),
+            RowsOut::File(w) => {
+                w.flush()?;
+                w.get_ref().sync_data()
+            }
+        }
+    }
+}
+
+/// Writes the rows and rejects of one run; see the module comment.
+pub struct OutputSink {
+    paths: Paths,
+    parquet: bool,
+    fingerprint: String,
+    rows: RowsOut,
+    rows_bytes: u64,
+    /// Opened at the first reject.
+    rejects: Option<BufWriter<File>>,
+    rejects_bytes: u64,
+    records_done: u64,
+    /// Reused serialization buffer for one line.
+    line: Vec<u8>,
+}
+
+impl OutputSink {
+    /// `resume == false`: start fresh; an unfinished run's state for this
+    /// `OUT` is an error that names its files. `resume == true`: continue a
+    /// previous run's committed state (starting fresh if there is none); an
+    /// already complete `OUT` is an error.
+    pub fn open(
+        target: OutputTarget,
+        resume: bool,
+        run_fingerprint: &str,
+    ) -> anyhow::Result<(OutputSink, ResumePoint)> {
+        let paths = Paths::new(&target);
+        let parquet = target.is_parquet();
+        let Some(out) = paths.out.clone() else {
+            if resume {
+                bail!("--resume needs an output file (-o OUT): a run writing to standard output cannot be resumed");
+            }
+            let sink = OutputSink::new(
+                paths,
+                parquet,
+                run_fingerprint,
+                RowsOut::Stdout(BufWriter::new(io::stdout())),
+            );
+            sink.remove_stale_rejects_partial()?;
+            return Ok((sink, ResumePoint::default()));
+        };
+        match read_state(&paths.state)? {
+            None if resume && out.exists() => bail!(
+                "{} is already complete (no unfinished run of it was found), so there is nothing to resume; \
+                 run without --resume to overwrite it",
+                out.display()
+            ),
+            None => OutputSink::start_fresh(paths, parquet, run_fingerprint),
+            Some(_) if !resume => bail!(
+                "an unfinished run of {} exists ({}); pass --resume to continue it, or delete {} to start over",
+                out.display(),
+                paths.state.display(),
+                existing_run_files(&paths).join(", ")
+            ),
+            Some(state) => {
+                check_state(&state, &paths, run_fingerprint)?;
+                if state.finishing {
+                    complete_interrupted_publish(&state, &paths, parquet)?;
+                    bail!(
+                        "{} is already complete: the previous run had written everything and was interrupted \
+                         while publishing it, which is now done",
+                        out.display()
+                    );
+                }
+                OutputSink::resume_from(state, paths, parquet)
+            }
+        }
+    }
+
+    fn new(paths: Paths, parquet: bool, fingerprint: &str, rows: RowsOut) -> OutputSink {
+        OutputSink {
+            paths,
+            parquet,
+            fingerprint: fingerprint.to_string(),
+            rows,
+            rows_bytes: 0,
+            rejects: None,
+            rejects_bytes: 0,
+            records_done: 0,
+            line: Vec::new(),
+        }
+    }
+
+    fn start_fresh(
+        paths: Paths,
+        parquet: bool,
+        fingerprint: &str,
+    ) -> anyhow::Result<(OutputSink, ResumePoint)> {
+        let file = File::create(&paths.rows_partial)
+            .with_context(|| format!("cannot create {}", paths.rows_partial.display()))?;
+        let sink = OutputSink::new(
+            paths,
+            parquet,
+            fingerprint,
+            RowsOut::File(BufWriter::new(file)),
+        );
+        sink.remove_stale_rejects_partial()?;
+        // The state exists from the start: it marks the run as unfinished.
+        sink.write_state(&Counters::default(), false)?;
+        Ok((sink, ResumePoint::default()))
+    }
+
+    fn resume_from(
+        state: State,
+        paths: Paths,
+        parquet: bool,
+    ) -> anyhow::Result<(OutputSink, ResumePoint)> {
+        truncate_to(&paths.rows_partial, state.rows_bytes)?;
+        truncate_to(&paths.rejects_partial, state.rejects_bytes)?;
+        let rows = open_append(&paths.rows_partial)?;
+        let mut sink = OutputSink::new(
+            paths,
+            parquet,
+            &state.fingerprint,
+            RowsOut::File(BufWriter::new(rows)),
+        );
+        sink.rows_bytes = state.rows_bytes;
+        sink.rejects_bytes = state.rejects_bytes;
+        sink.records_done = state.records_done;
+        let point = ResumePoint {
+            records_done: state.records_done,
+            counters: state.counters,
+        };
+        Ok((sink, point))
+    }
+
+    /// The file rejects are written to once the run finishes.
+    pub fn rejects_path(&self) -> &Path {
+        &self.paths.rejects
+    }
+
+    /// Writes the rows of one article (all of them, so that a checkpoint
+    /// never splits an article).
+    pub fn write_rows(&mut self, rows: &[ScoreRow]) -> anyhow::Result<()> {
+        for row in rows {
+            check_scores(row)?;
+            self.line.clear();
+            serde_json::to_writer(&mut self.line, row).context("cannot serialize a row")?;
+            self.line.push(b'\n');
+            self.rows
+                .writer()
+                .write_all(&self.line)
+                .with_context(|| format!("cannot write to {}", self.rows_name()))?;
+            self.rows_bytes += self.line.len() as u64;
+        }
+        Ok(())
+    }
+
+    pub fn write_reject(&mut self, reject: &Reject) -> anyhow::Result<()> {
+        #[derive(Serialize)]
+        struct Line<'a> {
+            file: &'a str,
+            line: u64,
+            reason: &'a str,
+        }
+        let record = Line {
+            file: &reject.origin.file,
+            line: reject.origin.line,
+            reason: &reject.reason,
+        };
+        self.line.clear();
+        serde_json::to_writer(&mut self.line, &record).context("cannot serialize a reject")?;
+        self.line.push(b'\n');
+        let path = &self.paths.rejects_partial;
+        if self.rejects.is_none() {
+            self.rejects = Some(BufWriter::new(open_append(path)?));
+        }
+        if let Some(writer) = self.rejects.as_mut() {
+            writer
+                .write_all(&self.line)
+                .with_context(|| format!("cannot write to {}", path.display()))?;
+        }
+        self.rejects_bytes += self.line.len() as u64;
+        Ok(())
+    }
+
+    /// Durable commit of everything written so far: `records_done` input
+    /// records (articles and rejects) are done and `counters` are the totals.
+    /// Data files are fsynced before the state file is replaced.
+    pub fn checkpoint(&mut self, records_done: u64, counters: &Counters) -> anyhow::Result<()> {
+        self.commit_data()?;
+        self.records_done = records_done;
+        if self.paths.out.is_some() {
+            self.write_state(counters, false)?;
+        }
+        Ok(())
+    }
+
+    /// Final commit and publish (see the module comment). For Parquet, the
+    /// conversion happens here.
+    pub fn finish(mut self, counters: &Counters) -> anyhow::Result<()> {
+        self.commit_data()?;
+        let has_rejects = self.rejects_bytes > 0;
+        self.rejects = None;
+        if self.paths.out.is_none() {
+            return publish_rejects(&self.paths, has_rejects);
+        }
+        self.write_state(counters, true)?;
+        publish(&self.paths, self.parquet, has_rejects)?;
+        remove_state(&self.paths)
+    }
+
+    fn rows_name(&self) -> String {
+        match &self.paths.out {
+            None => "standard output".to_string(),
+            Some(_) => self.paths.rows_partial.display().to_string(),
+        }
+    }
+
+    /// Flushes rows and rejects and makes them durable.
+    fn commit_data(&mut self) -> anyhow::Result<()> {
+        let rows_name = self.rows_name();
+        self.rows
+            .commit()
+            .with_context(|| format!("cannot write to {rows_name}"))?;
+        if let Some(writer) = self.rejects.as_mut() {
+            let path = &self.paths.rejects_partial;
+            writer
+                .flush()
+                .with_context(|| format!("cannot write to {}", path.display()))?;
+            writer
+                .get_ref()
+                .sync_data()
+                .with_context(|| format!("cannot sync {}", path.display()))?;
+        }
+        Ok(())
+    }
+
+    fn write_state(&self, counters: &Counters, finishing: bool) -> anyhow::Result<()> {
+        let state = State {
+            version: STATE_VERSION,
+            fingerprint: self.fingerprint.clone(),
+            records_done: self.records_done,
+            rows_bytes: self.rows_bytes,
+            rejects_bytes: self.rejects_bytes,
+            counters: counters.clone(),
+            finishing,
+        };
+        write_state_atomically(&self.paths, &state)
+    }
+
+    /// A rejects partial left by a run that was never resumed is not ours.
+    fn remove_stale_rejects_partial(&self) -> anyhow::Result<()> {
+        remove_if_exists(&self.paths.rejects_partial)
+    }
+}
+
+/// Rejects a row whose scores JSON cannot represent (serde_json would write
+/// `null`, which is no probability): that is a bug upstream.
+fn check_scores(row: &ScoreRow) -> anyhow::Result<()> {
+    for (name, value) in [
+        ("condemn", row.condemn),
+        ("support", row.support),
+        ("ceasefire", row.ceasefire),
+    ] {
+        if !value.is_finite() {
+            bail!(
+                "score {name} of document {} sentence {} party {} is {value}, not a number in [0, 1]",
+                row.doc_id,
+                row.sentence_index,
+                row.party
+            );
+        }
+    }
+    Ok(())
+}
+
+fn read_state(path: &Path) -> anyhow::Result<Option<State>> {
+    let bytes = match fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    let state = serde_json::from_slice(&bytes).with_context(|| {
+        format!(
+            "{} is not a valid state file; delete it and the partial files to start over",
+            path.display()
+        )
+    })?;
+    Ok(Some(state))
+}
+
+fn check_state(state: &State, paths: &Paths, fingerprint: &str) -> anyhow::Result<()> {
+    let files = existing_run_files(paths).join(", ");
+    if state.version != STATE_VERSION {
+        bail!(
+            "{} has format version {}, this program reads version {STATE_VERSION}; delete {files} to start over",
+            paths.state.display(),
+            state.version
+        );
+    }
+    if state.fingerprint != fingerprint {
+        bail!(
+            "cannot resume: the unfinished run in {} used different inputs, model or options \
+             (fingerprint {} there, {fingerprint} now); run it again with the same arguments, or delete {files} to start over",
+            paths.state.display(),
+            state.fingerprint
+        );
+    }
+    Ok(())
+}
+
+/// The files of an unfinished run that exist now, for messages.
+fn existing_run_files(paths: &Paths) -> Vec<String> {
+    [&paths.state, &paths.rows_partial, &paths.rejects_partial]
+        .into_iter()
+        .filter(|p| p.exists())
+        .map(|p| p.display().to_string())
+        .collect()
+}
+
+fn write_state_atomically(paths: &Paths, state: &State) -> anyhow::Result<()> {
+    let mut json = serde_json::to_vec(state).context("cannot serialize the run state")?;
+    json.push(b'\n');
+    let tmp = &paths.state_tmp;
+    let write = || -> io::Result<()> {
+        let mut file = File::create(tmp)?;
+        file.write_all(&json)?;
+        file.sync_all()
+    };
+    write().with_context(|| format!("cannot write {}", tmp.display()))?;
+    fs::rename(tmp, &paths.state).with_context(|| {
+        format!(
+            "cannot rename {} to {}",
+            tmp.display(),
+            paths.state.display()
+        )
+    })?;
+    sync_dir(paths.dir())
+}
+
+fn remove_state(paths: &Paths) -> anyhow::Result<()> {
+    remove_if_exists(&paths.state)?;
+    sync_dir(paths.dir())
+}
+
+/// The rest of a publish that a dead process had started: the state says all
+/// data was committed, so do the (idempotent) publish steps again.
+fn complete_interrupted_publish(state: &State, paths: &Paths, parquet: bool) -> anyhow::Result<()> {
+    if paths.rows_partial.exists() {
+        truncate_to(&paths.rows_partial, state.rows_bytes)?;
+    }
+    if paths.rejects_partial.exists() {
+        truncate_to(&paths.rejects_partial, state.rejects_bytes)?;
+    }
+    publish(paths, parquet, state.rejects_bytes > 0)?;
+    remove_state(paths)
+}
+
+/// Moves the committed partial files into place. Every step can be run again
+/// after a crash in the middle (a step already done finds nothing to do).
+fn publish(paths: &Paths, parquet: bool, has_rejects: bool) -> anyhow::Result<()> {
+    // Rejects first: once OUT exists, its rejects file is final too.
+    publish_rejects(paths, has_rejects)?;
+    let out = paths
+        .out
+        .as_deref()
+        .expect("publish is only for file outputs");
+    if paths.rows_partial.exists() {
+        if parquet {
+            jsonl_to_parquet(&paths.rows_partial, &paths.parquet_tmp)?;
+            rename(&paths.parquet_tmp, out)?;
+            sync_dir(paths.dir())?;
+            fs::remove_file(&paths.rows_partial)
+                .with_context(|| format!("cannot remove {}", paths.rows_partial.display()))?;
+        } else {
+            rename(&paths.rows_partial, out)?;
+        }
+    }
+    sync_dir(paths.dir())
+}
+
+fn publish_rejects(paths: &Paths, has_rejects: bool) -> anyhow::Result<()> {
+    if has_rejects {
+        if paths.rejects_partial.exists() {
+            rename(&paths.rejects_partial, &paths.rejects)?;
+        }
+    } else {
+        // This run rejected nothing: an older rejects file would mislead.
+        remove_if_exists(&paths.rejects)?;
+        remove_if_exists(&paths.rejects_partial)?;
+    }
+    Ok(())
+}
+
+/// Cuts a partial file back to its committed length. A missing file is fine
+/// when nothing of it was committed.
+fn truncate_to(path: &Path, committed: u64) -> anyhow::Result<()> {
+    let file = match OpenOptions::new().write(true).open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == io::ErrorKind::NotFound && committed == 0 => return Ok(()),
+        Err(e) => {
+            return Err(e).with_context(|| format!("cannot resume: cannot open {}", path.display()))
+        }
+    };
+    let len = file
+        .metadata()
+        .with_context(|| format!("cannot read {}", path.display()))?
+        .len();
+    if len < committed {
+        bail!(
+            "cannot resume: {} has {len} bytes but the last checkpoint committed {committed}; \
+             it was changed since, so delete the run's files to start over",
+            path.display()
+        );
+    }
+    file.set_len(committed)
+        .with_context(|| format!("cannot truncate {}", path.display()))?;
+    file.sync_all()
+        .with_context(|| format!("cannot sync {}", path.display()))
+}
+
+fn open_append(path: &Path) -> anyhow::Result<File> {
+    OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .with_context(|| format!("cannot open {}", path.display()))
+}
+
+fn rename(from: &Path, to: &Path) -> anyhow::Result<()> {
+    fs::rename(from, to)
+        .with_context(|| format!("cannot rename {} to {}", from.display(), to.display()))
+}
+
+fn remove_if_exists(path: &Path) -> anyhow::Result<()> {
+    match fs::remove_file(path) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => {
+            Err(e).with_context(|| format!("cannot remove {}", path.display()))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Makes renames and removals in `dir` durable (a no-op where directories
+/// cannot be opened, i.e. outside Unix).
+fn sync_dir(dir: &Path) -> anyhow::Result<()> {
+    #[cfg(unix)]
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .with_context(|| format!("cannot sync directory {}", dir.display()))?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
+fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    }
+}
+
+/// `path` with `suffix` appended to its file name (`a.jsonl` → `a.jsonl.partial`).
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_os_string();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+// ---------------------------------------------------------------------------
+// Parquet
+
+/// The Arrow schema of Parquet output (see the module comment).
+pub fn parquet_schema() -> SchemaRef {
+    let int = |name: &str| Field::new(name, DataType::Int64, false);
+    let text = |name: &str| Field::new(name, DataType::Utf8, false);
+    let float = |name: &str| Field::new(name, DataType::Float64, false);
+    Arc::new(Schema::new(vec![
+        text("doc_id"),
+        int("sentence_index"),
+        int("start"),
+        int("end"),
+        text("sentence"),
+        text("party"),
+        Field::new("mentions", DataType::List(mention_item_field()), false),
+        float("condemn"),
+        float("support"),
+        float("ceasefire"),
+        Field::new("labels", DataType::List(label_item_field()), false),
+        text("model"),
+        text("meta"),
+    ]))
+}
+
+fn mention_fields() -> Fields {
+    Fields::from(vec![
+        Field::new("text", DataType::Utf8, false),
+        Field::new("start", DataType::Int64, false),
+        Field::new("end", DataType::Int64, false),
+    ])
+}
+
+fn mention_item_field() -> Arc<Field> {
+    Arc::new(Field::new_list_field(
+        DataType::Struct(mention_fields()),
+        false,
+    ))
+}
+
+fn label_item_field() -> Arc<Field> {
+    Arc::new(Field::new_list_field(DataType::Utf8, false))
+}
+
+/// Converts staged JSONL rows into a Parquet file, streaming: one row group
+/// is in memory at a time. The file is fsynced before returning.
+pub fn jsonl_to_parquet(src: &Path, dst: &Path) -> anyhow::Result<()> {
+    let input = File::open(src).with_context(|| format!("cannot open {}", src.display()))?;
+    let mut input = BufReader::new(input);
+    let output = File::create(dst).with_context(|| format!("cannot create {}", dst.display()))?;
+    let schema = parquet_schema();
+    let props = WriterProperties::builder()
+        .set_compression(Compression::SNAPPY)
+        .set_max_row_group_row_count(Some(PARQUET_ROWS_PER_GROUP))
+        .build();
+    let mut writer = ArrowWriter::try_new(BufWriter::new(output), schema.clone(), Some(props))
+        .with_context(|| format!("cannot write {}", dst.display()))?;
+    let mut group = RowGroup::default();
+    let mut line = Vec::new();
+    let mut line_no = 0u64;
+    loop {
+        line.clear();
+        let n = input
+            .read_until(b'\n', &mut line)
+            .with_context(|| format!("cannot read {}", src.display()))?;
+        if n == 0 {
+            break;
+        }
+        line_no += 1;
+        let row: ScoreRow = serde_json::from_slice(&line)
+            .with_context(|| format!("{}:{line_no}: not a valid staged row", src.display()))?;
+        group.push(row, n)?;
+        if group.rows >= PARQUET_ROWS_PER_GROUP || group.staged_bytes >= PARQUET_GROUP_BYTES {
+            write_group(&mut writer, &mut group, &schema, dst)?;
+        }
+    }
+    if group.rows > 0 || line_no == 0 {
+        // An empty output still gets one (empty) batch: a valid file with the schema.
+        write_group(&mut writer, &mut group, &schema, dst)?;
+    }
+    let output = writer
+        .into_inner()
+        .with_context(|| format!("cannot write {}", dst.display()))?;
+    let output = output
+        .into_inner()
+        .map_err(|e| e.into_error())
+        .with_context(|| format!("cannot write {}", dst.display()))?;
+    output
+        .sync_all()
+        .with_context(|| format!("cannot sync {}", dst.display()))
+}
+
+fn write_group(
+    writer: &mut ArrowWriter<BufWriter<File>>,
+    group: &mut RowGroup,
+    schema: &SchemaRef,
+    dst: &Path,
+) -> anyhow::Result<()> {
+    let batch = std::mem::take(group).into_batch(schema)?;
+    writer
+        .write(&batch)
+        .with_context(|| format!("cannot write {}", dst.display()))?;
+    // End the row group here, so that its size is what we bounded.
+    writer
+        .flush()
+        .with_context(|| format!("cannot write {}", dst.display()))
+}
+
+/// The columns of one row group, filled row by row.
+#[derive(Default)]
+struct RowGroup {
+    rows: usize,
+    staged_bytes: usize,
+    doc_id: Vec<String>,
+    sentence_index: Vec<i64>,
+    start: Vec<i64>,
+    end: Vec<i64>,
+    sentence: Vec<String>,
+    party: Vec<String>,
+    mention_counts: Vec<usize>,
+    mention_text: Vec<String>,
+    mention_start: Vec<i64>,
+    mention_end: Vec<i64>,
+    condemn: Vec<f64>,
+    support: Vec<f64>,
+    ceasefire: Vec<f64>,
+    label_counts: Vec<usize>,
+    labels: Vec<String>,
+    model: Vec<String>,
+    meta: Vec<String>,
+}
+
+impl RowGroup {
+    fn push(&mut self, row: ScoreRow, staged_bytes: usize) -> anyhow::Result<()> {
+        self.rows += 1;
+        self.staged_bytes += staged_bytes;
+        self.doc_id.push(row.doc_id);
+        self.sentence_index.push(to_i64(row.sentence_index)?);
+        self.start.push(to_i64(row.start)?);
+        self.end.push(to_i64(row.end)?);
+        self.sentence.push(row.sentence);
+        self.party.push(row.party);
+        self.mention_counts.push(row.mentions.len());
+        for mention in row.mentions {
+            self.mention_text.push(mention.text);
+            self.mention_start.push(to_i64(mention.start)?);
+            self.mention_end.push(to_i64(mention.end)?);
+        }
+        self.condemn.push(row.condemn);
+        self.support.push(row.support);
+        self.ceasefire.push(row.ceasefire);
+        self.label_counts.push(row.labels.len());
+        self.labels.extend(row.labels);
+        self.model.push(row.model);
+        self.meta.push(serde_json::to_string(&row.meta)?);
+        Ok(())
+    }
+
+    fn into_batch(self, schema: &SchemaRef) -> anyhow::Result<RecordBatch> {
+        let mentions = StructArray::try_new(
+            mention_fields(),
+            vec![
+                strings(self.mention_text),
+                ints(self.mention_start),
+                ints(self.mention_end),
+            ],
+            None,
+        )?;
+        let mentions = list(
+            mention_item_field(),
+            &self.mention_counts,
+            Arc::new(mentions),
+        )?;
+        let labels = list(label_item_field(), &self.label_counts, strings(self.labels))?;
+        let columns: Vec<ArrayRef> = vec![
+            strings(self.doc_id),
+            ints(self.sentence_index),
+            ints(self.start),
+            ints(self.end),
+            strings(self.sentence),
+            strings(self.party),
+            Arc::new(mentions),
+            floats(self.condemn),
+            floats(self.support),
+            floats(self.ceasefire),
+            Arc::new(labels),
+            strings(self.model),
+            strings(self.meta),
+        ];
+        Ok(RecordBatch::try_new(schema.clone(), columns)?)
+    }
+}
+
+fn to_i64(value: usize) -> anyhow::Result<i64> {
+    i64::try_from(value).context("offset does not fit in a Parquet Int64")
+}
+
+fn strings(values: Vec<String>) -> ArrayRef {
+    Arc::new(StringArray::from(values))
+}
+
+fn ints(values: Vec<i64>) -> ArrayRef {
+    Arc::new(Int64Array::from(values))
+}
+
+fn floats(values: Vec<f64>) -> ArrayRef {
+    Arc::new(Float64Array::from(values))
+}
+
+/// A list column: row `i` holds the next `lengths[i]` items of `values`.
+fn list(item: Arc<Field>, lengths: &[usize], values: ArrayRef) -> anyhow::Result<ListArray> {
+    let mut offsets = OffsetBufferBuilder::new(lengths.len());
+    for &len in lengths {
+        offsets.push_length(len);
+    }
+    Ok(ListArray::try_new(item, offsets.finish(), values, None)?)
+}

@@ -1,0 +1,320 @@
+//! `stance score`: the stages wired together.
+//!
+//! A producer thread reads records, segments, matches parties and tokenizes
+//! (in parallel over small chunks of articles, order kept); the main thread
+//! runs the model over windows of prepared articles (length-sorted batches
+//! inside the window) and hands each finished article to the output sink.
+//! Channels are bounded, so memory stays flat on a dump of any size.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::Context;
+use crossbeam_channel::{bounded, Receiver};
+use rayon::prelude::*;
+
+use crate::input::{ArticleReader, InputError};
+use crate::model::device::{self, DeviceChoice};
+use crate::model::Encoded;
+use crate::output::{Counters, OutputSink, OutputTarget, Reject};
+use crate::parties::{PartyMatcher, PartySet};
+use crate::score::{ScoreRequest, Scorer};
+use crate::segment::{NewsSegmenter, Segmenter};
+use crate::types::{round_score, Article, LabelScores, Mention, ScoreRow, SentenceSpan};
+
+#[derive(Debug, Clone)]
+pub struct ScoreOptions {
+    pub inputs: Vec<PathBuf>,
+    pub out: String,
+    pub model: Option<String>,
+    pub parties: Option<PathBuf>,
+    pub device: DeviceChoice,
+    pub batch_size: Option<usize>,
+    pub token_budget: Option<usize>,
+    pub skip_bad: bool,
+    pub resume: bool,
+    pub progress: bool,
+}
+
+/// What a run did, for the closing summary line.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub counters: Counters,
+    pub seconds: f64,
+    pub truncated: u64,
+    pub output: String,
+}
+
+impl Summary {
+    pub fn line(&self) -> String {
+        let c = &self.counters;
+        let rate = if self.seconds > 0.0 { c.sentences as f64 / self.seconds } else { 0.0 };
+        let mut line = format!(
+            "stance: {} articles, {} sentences, {} rows, {} rejected in {:.1} s ({:.1} sentences/s) -> {}",
+            c.articles, c.sentences, c.rows, c.rejected, self.seconds, rate, self.output
+        );
+        if self.truncated > 0 {
+            line.push_str(&format!("; {} sequences were longer than the model's maximum and truncated", self.truncated));
+        }
+        line
+    }
+}
+
+/// One party to score in one sentence.
+struct Target {
+    party: usize,
+    /// Offsets relative to the sentence; empty for an implicit candidate.
+    mentions: Vec<Mention>,
+}
+
+struct PreparedSentence {
+    span: SentenceSpan,
+    targets: Vec<Target>,
+    /// `targets.len() × sequences_per_request` encodings, target-major.
+    encoded: Vec<Encoded>,
+}
+
+struct PreparedArticle {
+    article: Article,
+    sentences: Vec<PreparedSentence>,
+}
+
+enum Item {
+    Article(PreparedArticle),
+    Reject(InputError),
+}
+
+/// Segments, matches and tokenizes one article.
+fn prepare(article: Article, segmenter: &NewsSegmenter, matcher: &PartyMatcher, parties: &PartySet, scorer: &Scorer) -> anyhow::Result<PreparedArticle> {
+    let mut sentences = Vec::new();
+    for span in segmenter.split(&article.text) {
+        let text = &article.text[span.start..span.end];
+        let mentioned = matcher.find(text);
+        // Mentioned parties first (their rows are always written), then every
+        // other party as an implicit candidate (written only if a label fires).
+        let mut targets: Vec<Target> = mentioned.into_iter().map(|m| Target { party: m.party, mentions: m.mentions }).collect();
+        for party in 0..parties.parties.len() {
+            if !targets.iter().any(|t| t.party == party) {
+                targets.push(Target { party, mentions: Vec::new() });
+            }
+        }
+        targets.sort_by_key(|t| t.party);
+        let mut encoded = Vec::new();
+        for target in &targets {
+            let request = ScoreRequest { sentence: text, party: &parties.parties[target.party], mentions: &target.mentions };
+            encoded.extend(scorer.encode(&request).with_context(|| format!("article {:?}", article.id))?);
+        }
+        sentences.push(PreparedSentence { span, targets, encoded });
+    }
+    Ok(PreparedArticle { article, sentences })
+}
+
+/// Digest of what decides the output (inputs, model, parties), so `--resume`
+/// refuses to mix runs. FNV-1a: stable across Rust versions, unlike std's hasher.
+fn fingerprint(opts: &ScoreOptions, scorer: &Scorer, parties: &PartySet) -> String {
+    let mut text = String::new();
+    for input in &opts.inputs {
+        text.push_str(&format!("input\0{}\0", input.display()));
+    }
+    text.push_str(&format!("model\0{}\0", scorer.name()));
+    for party in &parties.parties {
+        text.push_str(&format!("party\0{}\0{}\0{}\0", party.id, party.name, party.aliases.join("\u{1}")));
+    }
+    let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3));
+    format!("{hash:016x}")
+}
+
+/// Prepared articles per parallel chunk, and sequences per model window.
+const CHUNK: usize = 16;
+const WINDOW_SEQUENCES: usize = 2048;
+
+pub fn run(opts: &ScoreOptions) -> anyhow::Result<Summary> {
+    let started = Instant::now();
+    let parties = match &opts.parties {
+        Some(path) => PartySet::from_file(path)?,
+        None => PartySet::builtin(),
+    };
+    let matcher = PartyMatcher::new(&parties)?;
+    let device = device::select(opts.device)?;
+    let mut scorer = Scorer::load(opts.model.as_deref(), &device, &parties.templates)?;
+    if let Some(n) = opts.batch_size {
+        anyhow::ensure!(n > 0, "--batch-size must be at least 1");
+        scorer.max_batch = n;
+        scorer.token_budget = scorer.token_budget.max(n);
+    }
+    if let Some(n) = opts.token_budget {
+        scorer.token_budget = n;
+    }
+    let target = OutputTarget::from_arg(&opts.out);
+    let reader = ArticleReader::open(&opts.inputs)?;
+    let (mut sink, resume_point) = OutputSink::open(target, opts.resume, &fingerprint(opts, &scorer, &parties))?;
+    let mut counters = resume_point.counters.clone();
+
+    let bar = progress_bar(opts.progress);
+    let mut truncated = 0u64;
+    let mut records_done = resume_point.records_done;
+    std::thread::scope(|scope| -> anyhow::Result<()> {
+        let (tx, rx) = bounded::<anyhow::Result<Item>>(4 * CHUNK);
+        let (segmenter, matcher, parties, scorer) = (NewsSegmenter::default(), &matcher, &parties, &scorer);
+        scope.spawn(move || {
+            let mut records = reader.skip(resume_point.records_done as usize);
+            loop {
+                let chunk: Vec<Result<Article, InputError>> = records.by_ref().take(CHUNK).collect();
+                if chunk.is_empty() {
+                    break;
+                }
+                let prepared: Vec<anyhow::Result<Item>> = chunk
+                    .into_par_iter()
+                    .map(|record| match record {
+                        Ok(article) => prepare(article, &segmenter, matcher, parties, scorer).map(Item::Article),
+                        Err(err) => Ok(Item::Reject(err)),
+                    })
+                    .collect();
+                for item in prepared {
+                    if tx.send(item).is_err() {
+                        return; // the consumer stopped (an error): nothing more to do
+                    }
+                }
+            }
+        });
+        consume(&rx, &mut sink, scorer, parties, opts.skip_bad, &mut counters, &mut records_done, &mut truncated, &bar)
+    })?;
+    bar.finish_and_clear();
+    sink.finish(&counters)?;
+    Ok(Summary { counters, seconds: started.elapsed().as_secs_f64(), truncated, output: opts.out.clone() })
+}
+
+/// Scores windows of prepared articles and writes them, in input order.
+#[allow(clippy::too_many_arguments)]
+fn consume(
+    rx: &Receiver<anyhow::Result<Item>>,
+    sink: &mut OutputSink,
+    scorer: &Scorer,
+    parties: &PartySet,
+    skip_bad: bool,
+    counters: &mut Counters,
+    records_done: &mut u64,
+    truncated: &mut u64,
+    bar: &indicatif::ProgressBar,
+) -> anyhow::Result<()> {
+    let mut closed = false;
+    while !closed {
+        // A window holds WINDOW_SEQUENCES sequences (or what is left at the
+        // end): its composition never depends on timing, so the batches, and
+        // the output bytes, are the same on every run.
+        let mut items: Vec<Item> = Vec::new();
+        let mut window_sequences = 0;
+        while window_sequences < WINDOW_SEQUENCES {
+            match rx.recv() {
+                Ok(item) => {
+                    let item = item?;
+                    window_sequences += sequences(&item);
+                    items.push(item);
+                }
+                Err(_) => {
+                    closed = true;
+                    break;
+                }
+            }
+        }
+        if items.is_empty() {
+            break;
+        }
+        let scores = score_window(&items, scorer)?;
+        let mut scores = scores.into_iter();
+        for item in items {
+            *records_done += 1;
+            match item {
+                Item::Reject(err) => {
+                    if !skip_bad {
+                        return Err(anyhow::anyhow!("{err}\n(pass --skip-bad to record bad records in OUT.rejects.jsonl and go on)"));
+                    }
+                    sink.write_reject(&Reject { origin: err.origin.clone(), reason: err.reason.clone() })?;
+                    counters.rejected += 1;
+                }
+                Item::Article(article) => {
+                    let article_scores: Vec<Vec<LabelScores>> =
+                        article.sentences.iter().map(|s| scores.by_ref().take(s.targets.len()).collect()).collect();
+                    let rows = rows_for(&article, &article_scores, scorer, parties);
+                    *truncated += article.sentences.iter().flat_map(|s| &s.encoded).filter(|e| e.truncated).count() as u64;
+                    sink.write_rows(&rows)?;
+                    counters.articles += 1;
+                    counters.sentences += article.sentences.len() as u64;
+                    counters.rows += rows.len() as u64;
+                }
+            }
+        }
+        sink.checkpoint(*records_done, counters)?;
+        bar.set_position(counters.articles);
+        bar.set_message(format!("{} sentences, {} rows, {} rejected", counters.sentences, counters.rows, counters.rejected));
+    }
+    Ok(())
+}
+
+fn sequences(item: &Item) -> usize {
+    match item {
+        Item::Article(a) => a.sentences.iter().map(|s| s.encoded.len()).sum(),
+        Item::Reject(_) => 0,
+    }
+}
+
+/// Label scores for every target of every sentence in the window, in order.
+fn score_window(items: &[Item], scorer: &Scorer) -> anyhow::Result<Vec<LabelScores>> {
+    let flat: Vec<&Encoded> = items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Article(a) => Some(a),
+            Item::Reject(_) => None,
+        })
+        .flat_map(|a| a.sentences.iter().flat_map(|s| s.encoded.iter()))
+        .collect();
+    let logits = scorer.logits(&flat)?;
+    Ok(logits.chunks(scorer.sequences_per_request()).map(|chunk| scorer.probabilities(chunk)).collect())
+}
+
+/// Output rows of one article: every mentioned party, and implicit
+/// candidates whose scores pass a threshold.
+fn rows_for(article: &PreparedArticle, scores: &[Vec<LabelScores>], scorer: &Scorer, parties: &PartySet) -> Vec<ScoreRow> {
+    let mut rows = Vec::new();
+    for (index, (sentence, sentence_scores)) in article.sentences.iter().zip(scores).enumerate() {
+        for (target, s) in sentence.targets.iter().zip(sentence_scores) {
+            let labels = scorer.labels_for(s);
+            if target.mentions.is_empty() && labels.is_empty() {
+                continue;
+            }
+            let offset = sentence.span.start;
+            rows.push(ScoreRow {
+                doc_id: article.article.id.clone(),
+                sentence_index: index,
+                start: sentence.span.start,
+                end: sentence.span.end,
+                sentence: article.article.text[sentence.span.start..sentence.span.end].to_string(),
+                party: parties.parties[target.party].id.clone(),
+                mentions: target
+                    .mentions
+                    .iter()
+                    .map(|m| Mention { text: m.text.clone(), start: m.start + offset, end: m.end + offset })
+                    .collect(),
+                condemn: round_score(s[0]),
+                support: round_score(s[1]),
+                ceasefire: round_score(s[2]),
+                labels,
+                model: scorer.name().to_string(),
+                meta: article.article.meta.clone(),
+            });
+        }
+    }
+    rows
+}
+
+fn progress_bar(enabled: bool) -> indicatif::ProgressBar {
+    if !enabled {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new_spinner().with_style(
+        indicatif::ProgressStyle::with_template("{spinner} {pos} articles ({per_sec}) | {msg} | {elapsed}").expect("valid template"),
+    );
+    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    bar
+}

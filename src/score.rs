@@ -1,0 +1,402 @@
+//! Scoring: from (sentence, party) requests to label probabilities.
+//!
+//! Two scorers share one interface:
+//! - the project's trained stance model (a cross-encoder over
+//!   "party [SEP] sentence with «marked» mentions", one sigmoid per label);
+//! - zero-shot NLI with any Hugging Face NLI classifier: premise = sentence,
+//!   one hypothesis per label from the parties file's templates, score =
+//!   entailment probability of softmax over (contradiction, entailment), as
+//!   the transformers zero-shot pipeline computes it in multi-label mode.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use candle_core::{DType, Device};
+use candle_nn::VarBuilder;
+use serde::{Deserialize, Serialize};
+use tokenizers::{Tokenizer, TruncationDirection, TruncationParams, TruncationStrategy};
+
+use crate::model::bert::{BertConfig, StanceHead};
+use crate::model::{self, hub, Batch, Encoded, ModelDir, SequenceClassifier};
+use crate::parties::{Party, Templates};
+use crate::types::{LabelScores, Mention, LABELS, NUM_LABELS};
+
+/// The project's default model, trained by `stance train` (committed in the repo).
+pub const DEFAULT_MODEL_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/models/stance-minilm");
+/// The file that marks a directory as a trained stance model.
+pub const STANCE_MODEL_FILE: &str = "stance_model.json";
+
+/// Marks a party's mentions inside the sentence for the cross-encoder.
+pub const MARK_OPEN: &str = "«";
+pub const MARK_CLOSE: &str = "»";
+
+/// One (sentence, party) pair to score. Mention offsets are relative to `sentence`.
+#[derive(Debug, Clone, Copy)]
+pub struct ScoreRequest<'a> {
+    pub sentence: &'a str,
+    pub party: &'a Party,
+    pub mentions: &'a [Mention],
+}
+
+/// Description of a trained stance model directory (`stance_model.json`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StanceModelSpec {
+    pub format: String,
+    pub name: String,
+    /// The encoder the trained weights sit on: a directory or a Hugging Face repo id.
+    pub encoder: String,
+    /// Safetensors file (in this directory) with the trained layers and head; they replace the encoder's tensors of the same name.
+    pub weights: String,
+    /// First encoder layer that was fine-tuned (layers below are the encoder's own).
+    pub trained_from_layer: usize,
+    pub labels: Vec<String>,
+    pub thresholds: [f32; NUM_LABELS],
+    /// Per-label temperature applied to the logit before the sigmoid (calibration).
+    pub temperature: [f32; NUM_LABELS],
+    pub max_length: usize,
+    /// Parties the model was trained with (it scores any party by name).
+    #[serde(default)]
+    pub trained_parties: Vec<String>,
+}
+
+pub const STANCE_FORMAT: &str = "stance-cross-encoder/1";
+
+impl StanceModelSpec {
+    pub fn read(dir: &Path) -> anyhow::Result<Self> {
+        let path = dir.join(STANCE_MODEL_FILE);
+        let text = std::fs::read_to_string(&path).with_context(|| format!("{}: cannot read", path.display()))?;
+        let spec: StanceModelSpec = serde_json::from_str(&text).with_context(|| format!("{}: not a valid stance model description", path.display()))?;
+        anyhow::ensure!(spec.format == STANCE_FORMAT, "{}: format {:?} is not {STANCE_FORMAT:?}", path.display(), spec.format);
+        anyhow::ensure!(spec.labels == LABELS, "{}: labels {:?} must be {:?}", path.display(), spec.labels, LABELS);
+        Ok(spec)
+    }
+}
+
+enum Kind {
+    Trained { temperature: [f32; NUM_LABELS] },
+    Nli { entail: usize, contradict: usize, templates: Templates },
+}
+
+/// A model ready to score requests.
+pub struct Scorer {
+    name: String,
+    kind: Kind,
+    classifier: Box<dyn SequenceClassifier>,
+    tokenizer: Tokenizer,
+    thresholds: [f32; NUM_LABELS],
+    /// Most sequences / padded tokens per forward pass.
+    pub max_batch: usize,
+    pub token_budget: usize,
+}
+
+impl Scorer {
+    /// Loads `spec` (a directory or repo id; `None` = the default trained model).
+    pub fn load(spec: Option<&str>, device: &Device, templates: &Templates) -> anyhow::Result<Scorer> {
+        let spec = spec.map(str::to_string).unwrap_or_else(|| DEFAULT_MODEL_DIR.to_string());
+        let local = Path::new(&spec);
+        if local.join(STANCE_MODEL_FILE).is_file() {
+            return Self::load_trained(local, device);
+        }
+        let dir = hub::resolve(&spec, &hub::MODEL_FILES)?;
+        if dir.join(STANCE_MODEL_FILE).is_file() {
+            return Self::load_trained(&dir, device);
+        }
+        Self::load_nli(&spec, &dir, device, templates)
+    }
+
+    fn load_trained(dir: &Path, device: &Device) -> anyhow::Result<Scorer> {
+        let spec = StanceModelSpec::read(dir)?;
+        let dtype = model::device::dtype_for(device)?;
+        let (head, tokenizer) = load_stance_head(&spec, dir, device, dtype)?;
+        Ok(Scorer {
+            name: spec.name.clone(),
+            kind: Kind::Trained { temperature: spec.temperature },
+            classifier: Box::new(head),
+            tokenizer: configure_tokenizer(tokenizer, spec.max_length)?,
+            thresholds: spec.thresholds,
+            max_batch: 64,
+            token_budget: 64 * 64,
+        })
+    }
+
+    fn load_nli(name: &str, dir: &Path, device: &Device, templates: &Templates) -> anyhow::Result<Scorer> {
+        let model_dir = ModelDir { dir: dir.to_path_buf() };
+        let dtype = model::device::dtype_for(device)?;
+        let loaded = model::load_sequence_classifier(&model_dir, device, dtype)?;
+        let (entail, contradict) = nli_label_ids(&loaded.labels)
+            .with_context(|| format!("{}: is this an NLI model?", dir.join("config.json").display()))?;
+        let tokenizer = load_tokenizer(&model_dir.file("tokenizer.json")?)?;
+        Ok(Scorer {
+            name: name.to_string(),
+            kind: Kind::Nli { entail, contradict, templates: templates.clone() },
+            classifier: loaded.model,
+            tokenizer: configure_tokenizer(tokenizer, loaded.max_positions.min(512))?,
+            // The zero-shot pipeline's convention: entailment probability ≥ 0.5.
+            thresholds: [0.5; NUM_LABELS],
+            max_batch: 32,
+            token_budget: 32 * 96,
+        })
+    }
+
+    /// A trained-kind scorer around an in-memory model (used while training).
+    pub fn from_trained(name: &str, classifier: Box<dyn SequenceClassifier>, tokenizer: Tokenizer, temperature: [f32; NUM_LABELS], thresholds: [f32; NUM_LABELS]) -> Scorer {
+        Scorer {
+            name: name.to_string(),
+            kind: Kind::Trained { temperature },
+            classifier,
+            tokenizer,
+            thresholds,
+            max_batch: 64,
+            token_budget: 64 * 64,
+        }
+    }
+
+    /// The model id written in each output row.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn thresholds(&self) -> [f32; NUM_LABELS] {
+        self.thresholds
+    }
+
+    /// Sequences the model runs per request (1 trained, 3 NLI).
+    pub fn sequences_per_request(&self) -> usize {
+        match self.kind {
+            Kind::Trained { .. } => 1,
+            Kind::Nli { .. } => NUM_LABELS,
+        }
+    }
+
+    /// Tokenizes one request into [`Self::sequences_per_request`] sequences.
+    pub fn encode(&self, request: &ScoreRequest) -> anyhow::Result<Vec<Encoded>> {
+        match &self.kind {
+            Kind::Trained { .. } => {
+                Ok(vec![encode_stance_input(&self.tokenizer, &request.party.name, request.sentence, request.mentions)?])
+            }
+            Kind::Nli { templates, .. } => templates
+                .hypotheses(&request.party.name)
+                .iter()
+                .map(|hypothesis| self.encode_pair(request.sentence, hypothesis))
+                .collect(),
+        }
+    }
+
+    fn encode_pair(&self, first: &str, second: &str) -> anyhow::Result<Encoded> {
+        encode_pair(&self.tokenizer, first, second)
+    }
+
+    /// Logits for each sequence, in input order; batches are formed by length.
+    pub fn logits(&self, sequences: &[&Encoded]) -> anyhow::Result<Vec<Vec<f32>>> {
+        let lengths: Vec<usize> = sequences.iter().map(|s| s.len()).collect();
+        let mut out = vec![Vec::new(); sequences.len()];
+        for plan in plan_batches(&lengths, self.max_batch, self.token_budget) {
+            let batch = Batch::from_sequences(plan.iter().map(|&i| sequences[i]));
+            let logits = self.classifier.logits(&batch)?.to_vec2::<f32>()?;
+            for (&i, row) in plan.iter().zip(logits) {
+                out[i] = row;
+            }
+        }
+        Ok(out)
+    }
+
+    /// Label probabilities from the logits of one request's sequences.
+    pub fn probabilities(&self, logits: &[Vec<f32>]) -> LabelScores {
+        let mut scores = [0f32; NUM_LABELS];
+        match &self.kind {
+            Kind::Trained { temperature } => {
+                for (label, score) in scores.iter_mut().enumerate() {
+                    *score = sigmoid(logits[0][label] / temperature[label]);
+                }
+            }
+            Kind::Nli { entail, contradict, .. } => {
+                for (label, score) in scores.iter_mut().enumerate() {
+                    let (e, c) = (logits[label][*entail], logits[label][*contradict]);
+                    // softmax over the pair (contradiction, entailment), entailment share
+                    *score = sigmoid(e - c);
+                }
+            }
+        }
+        scores
+    }
+
+    /// Scores requests end to end (tokenize, batch, run, combine).
+    pub fn score(&self, requests: &[ScoreRequest]) -> anyhow::Result<Vec<LabelScores>> {
+        let per = self.sequences_per_request();
+        let encoded = requests.iter().map(|r| self.encode(r)).collect::<anyhow::Result<Vec<_>>>()?;
+        let flat: Vec<&Encoded> = encoded.iter().flatten().collect();
+        let logits = self.logits(&flat)?;
+        Ok(logits.chunks(per).map(|chunk| self.probabilities(chunk)).collect())
+    }
+
+    /// Labels at or above their thresholds.
+    pub fn labels_for(&self, scores: &LabelScores) -> Vec<String> {
+        LABELS
+            .iter()
+            .zip(scores.iter().zip(self.thresholds.iter()))
+            .filter(|(_, (score, threshold))| crate::types::round_score(**score) >= **threshold as f64)
+            .map(|(label, _)| label.to_string())
+            .collect()
+    }
+}
+
+/// Tokenizes a (first, second) segment pair with the tokenizer's own template.
+pub fn encode_pair(tokenizer: &Tokenizer, first: &str, second: &str) -> anyhow::Result<Encoded> {
+    let encoding = tokenizer.encode((first, second), true).map_err(|e| anyhow::anyhow!("tokenizer: {e}"))?;
+    Ok(Encoded {
+        ids: encoding.get_ids().to_vec(),
+        type_ids: encoding.get_type_ids().to_vec(),
+        truncated: !encoding.get_overflowing().is_empty(),
+    })
+}
+
+/// The trained model's input: the party's name, then the sentence with the party's mentions marked.
+pub fn encode_stance_input(tokenizer: &Tokenizer, party_name: &str, sentence: &str, mentions: &[Mention]) -> anyhow::Result<Encoded> {
+    encode_pair(tokenizer, party_name, &mark_mentions(sentence, mentions))
+}
+
+pub fn sigmoid(x: f32) -> f32 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+/// Index of the entailment and contradiction labels, as the transformers
+/// zero-shot pipeline finds them: entailment is the first label named
+/// "entail…"; contradiction is label 0, or the last label when entailment is 0
+/// (so two-label "entailment / not_entailment" models work too).
+pub fn nli_label_ids(labels: &[String]) -> anyhow::Result<(usize, usize)> {
+    let Some(entail) = labels.iter().position(|l| l.to_ascii_lowercase().starts_with("entail")) else {
+        bail!("its labels {labels:?} have no entailment label");
+    };
+    anyhow::ensure!(labels.len() >= 2, "it has a single label {labels:?}");
+    let contradict = if entail == 0 { labels.len() - 1 } else { 0 };
+    Ok((entail, contradict))
+}
+
+/// Batches of sequence indices: sorted by length (so padding is small),
+/// each within `max_batch` sequences and `token_budget` padded tokens.
+pub fn plan_batches(lengths: &[usize], max_batch: usize, token_budget: usize) -> Vec<Vec<usize>> {
+    let mut order: Vec<usize> = (0..lengths.len()).collect();
+    // Stable sort keeps input order among equal lengths: same batches every run.
+    order.sort_by_key(|&i| lengths[i]);
+    let mut batches = Vec::new();
+    let mut current: Vec<usize> = Vec::new();
+    for i in order {
+        // Sorted ascending, so this sequence is the longest of the batch so far.
+        let would_cost = (current.len() + 1) * lengths[i];
+        if !current.is_empty() && (current.len() >= max_batch.max(1) || would_cost > token_budget) {
+            batches.push(std::mem::take(&mut current));
+        }
+        current.push(i);
+    }
+    if !current.is_empty() {
+        batches.push(current);
+    }
+    batches
+}
+
+/// Wraps each mention in [`MARK_OPEN`]/[`MARK_CLOSE`] so the model knows which
+/// words the party is.
+pub fn mark_mentions(sentence: &str, mentions: &[Mention]) -> String {
+    let mut out = String::with_capacity(sentence.len() + 4 * mentions.len());
+    let mut at = 0;
+    for m in mentions {
+        if m.start < at || m.end > sentence.len() || !sentence.is_char_boundary(m.start) || !sentence.is_char_boundary(m.end) {
+            continue; // overlapping or out-of-range spans cannot be marked; the text is kept as is
+        }
+        out.push_str(&sentence[at..m.start]);
+        out.push_str(MARK_OPEN);
+        out.push_str(&sentence[m.start..m.end]);
+        out.push_str(MARK_CLOSE);
+        at = m.end;
+    }
+    out.push_str(&sentence[at..]);
+    out
+}
+
+pub fn load_tokenizer(path: &Path) -> anyhow::Result<Tokenizer> {
+    Tokenizer::from_file(path).map_err(|e| anyhow::anyhow!("{}: not a usable tokenizer.json ({e})", path.display()))
+}
+
+/// No padding (batches pad themselves); truncate the longer side to `max_length`.
+pub fn configure_tokenizer(mut tokenizer: Tokenizer, max_length: usize) -> anyhow::Result<Tokenizer> {
+    tokenizer.with_padding(None);
+    tokenizer
+        .with_truncation(Some(TruncationParams {
+            max_length,
+            strategy: TruncationStrategy::LongestFirst,
+            stride: 0,
+            direction: TruncationDirection::Right,
+        }))
+        .map_err(|e| anyhow::anyhow!("tokenizer truncation: {e}"))?;
+    Ok(tokenizer)
+}
+
+/// Encoder weights with the trained tensors laid over them.
+pub fn load_stance_head(spec: &StanceModelSpec, dir: &Path, device: &Device, dtype: DType) -> anyhow::Result<(StanceHead, Tokenizer)> {
+    let encoder_dir = resolve_encoder(&spec.encoder, dir)?;
+    let encoder = ModelDir { dir: encoder_dir };
+    let config_path = encoder.file("config.json")?;
+    let config: BertConfig = serde_json::from_str(&std::fs::read_to_string(&config_path)?)
+        .with_context(|| format!("{}: not a BERT config", config_path.display()))?;
+    config.validate().with_context(|| config_path.display().to_string())?;
+    let mut tensors = encoder.weights(device)?;
+    // sentence-transformers checkpoints have no `bert.` prefix; classification ones do.
+    tensors = tensors.into_iter().map(|(k, v)| (k.strip_prefix("bert.").map(str::to_string).unwrap_or(k), v)).collect();
+    let trained_path = dir.join(&spec.weights);
+    for (name, tensor) in model::load_safetensors(&trained_path, device)? {
+        tensors.insert(name, tensor);
+    }
+    let vb = VarBuilder::from_tensors(tensors, dtype, device);
+    let head = StanceHead::load(vb, &config, NUM_LABELS)
+        .with_context(|| format!("{}: trained weights do not fit the encoder {}", trained_path.display(), spec.encoder))?;
+    let tokenizer = load_tokenizer(&encoder.file("tokenizer.json")?)?;
+    Ok((head, tokenizer))
+}
+
+/// The encoder named by a stance model: relative paths are relative to the model directory.
+pub fn resolve_encoder(encoder: &str, model_dir: &Path) -> anyhow::Result<PathBuf> {
+    let relative = model_dir.join(encoder);
+    if relative.is_dir() {
+        return Ok(relative);
+    }
+    hub::resolve(encoder, &hub::MODEL_FILES)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batches_respect_limits_and_cover_everything() {
+        let lengths = [5, 30, 7, 30, 12, 3, 9];
+        let batches = plan_batches(&lengths, 3, 40);
+        let mut seen: Vec<usize> = batches.iter().flatten().copied().collect();
+        seen.sort();
+        assert_eq!(seen, (0..lengths.len()).collect::<Vec<_>>());
+        for batch in &batches {
+            let longest = batch.iter().map(|&i| lengths[i]).max().unwrap();
+            assert!(batch.len() <= 3);
+            assert!(batch.len() == 1 || batch.len() * longest <= 40, "{batch:?}");
+        }
+    }
+
+    #[test]
+    fn marks_mentions() {
+        let m = |s, e| Mention { text: String::new(), start: s, end: e };
+        assert_eq!(mark_mentions("Israel and Hamas", &[m(0, 6)]), "«Israel» and Hamas");
+        assert_eq!(mark_mentions("a b", &[m(0, 1), m(2, 3)]), "«a» «b»");
+        // overlapping second span is skipped, text intact
+        assert_eq!(mark_mentions("abc", &[m(0, 2), m(1, 3)]), "«ab»c");
+    }
+
+    #[test]
+    fn finds_nli_labels_by_name() {
+        let labels: Vec<String> = ["CONTRADICTION", "NEUTRAL", "ENTAILMENT"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(nli_label_ids(&labels).unwrap(), (2, 0));
+        let deberta: Vec<String> = ["entailment", "neutral", "contradiction"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(nli_label_ids(&deberta).unwrap(), (0, 2));
+        let two: Vec<String> = ["entailment", "not_entailment"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(nli_label_ids(&two).unwrap(), (0, 1));
+        assert!(nli_label_ids(&["LABEL_0".to_string(), "LABEL_1".to_string()]).is_err());
+    }
+}
