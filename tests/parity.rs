@@ -119,3 +119,13 @@ fn xlm_roberta_parity() {
     check_tokenizer("xlm_roberta");
     check_zero_shot("xlm_roberta");
 }
+
+/// DeBERTa-v2 checkpoints with the convolution layer are refused with a clear
+/// message (candle-transformers does not implement that layer), never a panic.
+#[test]
+fn deberta_v2_conv_is_refused_clearly() {
+    let (dir, _) = fixture("deberta_v2");
+    let err = load_sequence_classifier(&ModelDir { dir }, &Device::Cpu, DType::F32).err().expect("must be refused");
+    let message = format!("{err:#}");
+    assert!(message.contains("conv_kernel_size") && message.contains("config.json"), "{message}");
+}

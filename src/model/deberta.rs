@@ -34,9 +34,11 @@ impl DebertaClassifier {
             }
         }
         let config: Config = serde_json::from_value(raw_config).map_err(|e| anyhow::anyhow!("bad DeBERTa-v2 config: {e}"))?;
-        let id2label = (0..num_labels as u32).map(|i| (i, format!("LABEL_{i}"))).collect();
+        // candle sizes the classifier from the config's id2label; ours must agree.
+        let config_labels = config.id2label.as_ref().map_or(0, |m| m.len());
+        anyhow::ensure!(config_labels == num_labels, "id2label has {config_labels} labels, expected {num_labels}");
         // candle's model takes the `deberta.` prefix for the encoder and the root for pooler/classifier.
-        let model = DebertaV2SeqClassificationModel::load(vb.pp("deberta"), &config, Some(id2label))?;
+        let model = DebertaV2SeqClassificationModel::load(vb.pp("deberta"), &config, None)?;
         Ok(Self {
             model,
             pad_id: config.pad_token_id.unwrap_or(0) as u32,
