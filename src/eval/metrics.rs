@@ -542,7 +542,9 @@ mod tests {
             0, 1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 1, 1, 1, 0,
         ]
         .map(|g| g == 1);
-        assert!((average_precision(&scores, &gold).unwrap() - 0.800_303_030_303_030_2).abs() < 1e-12);
+        assert!(
+            (average_precision(&scores, &gold).unwrap() - 0.800_303_030_303_030_2).abs() < 1e-12
+        );
         assert!((roc_auc(&scores, &gold).unwrap() - 0.767_857_142_857_142_8).abs() < 1e-12);
     }
 

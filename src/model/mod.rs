@@ -199,11 +199,14 @@ pub fn load_sequence_classifier(model: &ModelDir, device: &Device, dtype: DType)
         "xlm-roberta" | "roberta" => Box::new(xlm_roberta::XlmRobertaClassifier::load(vb, raw, labels.len(), device).with_context(|| config_path.display().to_string())?),
         other => bail!("{}: model_type {other:?} is not supported (supported: bert, deberta-v2, xlm-roberta)", config_path.display()),
     };
+    let positions = head.max_position_embeddings.unwrap_or(512);
+    // RoBERTa-family position ids start after the padding index, so fewer tokens fit.
+    let offset = if matches!(model_type.as_str(), "xlm-roberta" | "roberta") { head.pad_token_id.unwrap_or(1) as usize + 1 } else { 0 };
     Ok(LoadedClassifier {
         model: boxed,
         labels,
         pad_id: head.pad_token_id.unwrap_or(0),
-        max_positions: head.max_position_embeddings.unwrap_or(512),
+        max_positions: positions.saturating_sub(offset).max(8),
     })
 }
 
