@@ -22,9 +22,9 @@ pub fn score(args: ScoreArgs) -> anyhow::Result<ExitCode> {
     let opts = ScoreOptions {
         inputs,
         out: args.output,
-        model: args.model,
-        parties: args.parties,
-        device: args.device,
+        model: args.model.model,
+        parties: args.model.parties,
+        device: args.model.device,
         batch_size: args.batch_size,
         token_budget: args.token_budget,
         skip_bad: args.skip_bad,
@@ -37,14 +37,11 @@ pub fn score(args: ScoreArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
-    let parties = match &args.parties {
-        Some(path) => PartySet::from_file(path)?,
-        None => PartySet::builtin(),
-    };
+    let parties = PartySet::from_option(args.model.parties.as_deref())?;
     let matcher = PartyMatcher::new(&parties)?;
     let gold = GoldSet::load(&args.articles, &args.gold)?;
-    let device = device::select(args.device)?;
-    let scorer = Scorer::load(args.model.as_deref(), &device, &parties.templates)?;
+    let device = device::select(args.model.device)?;
+    let scorer = Scorer::load(args.model.model.as_deref(), &device, &parties.templates)?;
     let predictions = eval::predict(&scorer, &gold, &parties, &matcher, &gold.parties())?;
     let report = eval::report(scorer.name(), &predictions, scorer.thresholds(), eval::segmentation(&gold));
     print!("{}", eval::render_table(&report));

@@ -25,13 +25,9 @@ pub enum Command {
     FetchModel(FetchArgs),
 }
 
+/// Which model scores, for which parties, where.
 #[derive(Debug, Args)]
-pub struct ScoreArgs {
-    /// Files or directories (.txt/.md one article each; .jsonl/.jsonl.gz one per line); `-` or nothing: JSONL on stdin.
-    pub inputs: Vec<PathBuf>,
-    /// Output path (`.parquet` writes Parquet) or `-` for standard output.
-    #[arg(short, long, default_value = "-")]
-    pub output: String,
+pub struct ModelArgs {
     /// Model directory or Hugging Face repo id (default: the project's trained model).
     #[arg(long)]
     pub model: Option<String>,
@@ -40,6 +36,17 @@ pub struct ScoreArgs {
     pub parties: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = DeviceChoice::Auto)]
     pub device: DeviceChoice,
+}
+
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    /// Files or directories (.txt/.md one article each; .jsonl/.jsonl.gz one per line); `-` or nothing: JSONL on stdin.
+    pub inputs: Vec<PathBuf>,
+    /// Output path (`.parquet` writes Parquet) or `-` for standard output.
+    #[arg(short, long, default_value = "-")]
+    pub output: String,
+    #[command(flatten)]
+    pub model: ModelArgs,
     /// Most sequences per forward pass.
     #[arg(long)]
     pub batch_size: Option<usize>,
@@ -63,12 +70,8 @@ pub struct EvalArgs {
     pub articles: PathBuf,
     #[arg(long)]
     pub gold: PathBuf,
-    #[arg(long)]
-    pub model: Option<String>,
-    #[arg(long)]
-    pub parties: Option<PathBuf>,
-    #[arg(long, value_enum, default_value_t = DeviceChoice::Auto)]
-    pub device: DeviceChoice,
+    #[command(flatten)]
+    pub model: ModelArgs,
     /// Write the report as JSON.
     #[arg(long)]
     pub json: Option<PathBuf>,

@@ -173,6 +173,14 @@ impl PartySet {
     }
 
     /// Reads and parses a parties file.
+    /// The file given on the command line, else the built-in parties.
+    pub fn from_option(path: Option<&Path>) -> Result<PartySet> {
+        match path {
+            Some(path) => PartySet::from_file(path),
+            None => Ok(PartySet::builtin()),
+        }
+    }
+
     pub fn from_file(path: &Path) -> Result<PartySet> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read parties file {}", path.display()))?;

@@ -130,10 +130,7 @@ const WINDOW_SEQUENCES: usize = 2048;
 
 pub fn run(opts: &ScoreOptions) -> anyhow::Result<Summary> {
     let started = Instant::now();
-    let parties = match &opts.parties {
-        Some(path) => PartySet::from_file(path)?,
-        None => PartySet::builtin(),
-    };
+    let parties = PartySet::from_option(opts.parties.as_deref())?;
     let matcher = PartyMatcher::new(&parties)?;
     let device = device::select(opts.device)?;
     let mut scorer = Scorer::load(opts.model.as_deref(), &device, &parties.templates)?;
