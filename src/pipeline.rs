@@ -243,7 +243,8 @@ fn consume(
         }
         sink.checkpoint(*records_done, counters)?;
         bar.set_position(counters.articles);
-        bar.set_message(format!("{} sentences, {} rows, {} rejected", counters.sentences, counters.rows, counters.rejected));
+        let rate = counters.sentences as f64 / bar.elapsed().as_secs_f64().max(1e-3);
+        bar.set_message(format!("{} sentences ({rate:.1}/s), {} rows, {} rejected", counters.sentences, counters.rows, counters.rejected));
     }
     Ok(())
 }
@@ -309,7 +310,7 @@ fn progress_bar(enabled: bool) -> indicatif::ProgressBar {
         return indicatif::ProgressBar::hidden();
     }
     let bar = indicatif::ProgressBar::new_spinner().with_style(
-        indicatif::ProgressStyle::with_template("{spinner} {pos} articles ({per_sec}) | {msg} | {elapsed}").expect("valid template"),
+        indicatif::ProgressStyle::with_template("{spinner} {pos} articles ({per_sec}) | {msg} | {elapsed_precise}").expect("valid template"),
     );
     bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
     bar.enable_steady_tick(std::time::Duration::from_millis(200));
