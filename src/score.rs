@@ -108,10 +108,12 @@ impl Scorer {
         let spec = StanceModelSpec::read(dir)?;
         let dtype = model::device::dtype_for(device)?;
         let (head, tokenizer) = load_stance_head(&spec, dir, device, dtype)?;
+        let classifier: Box<dyn SequenceClassifier> =
+            if model::cpu::enabled_for(device, dtype) { Box::new(head.to_cpu()?) } else { Box::new(head) };
         Ok(Scorer {
             name: spec.name.clone(),
             kind: Kind::Trained { temperature: spec.temperature },
-            classifier: Box::new(head),
+            classifier,
             tokenizer: configure_tokenizer(tokenizer, spec.max_length)?,
             thresholds: spec.thresholds,
             max_batch: 64,

@@ -10,6 +10,7 @@ use candle_core::{DType, Device, Module, Result, Tensor, Var, D};
 use candle_nn::VarBuilder;
 use serde::Deserialize;
 
+use super::cpu::{classifier::{CpuClassifier, Pooling}, kernels::Activation, matmul::Weight, CpuEncoder, EncoderLayer, Linear, Norm};
 use super::{Batch, SequenceClassifier};
 
 /// Large negative added to attention scores of padding; exp() of it is 0 in
@@ -131,6 +132,16 @@ impl Dense {
         promote(&mut self.weight, &format!("{prefix}.weight"), out)?;
         promote(&mut self.bias, &format!("{prefix}.bias"), out)
     }
+
+    /// The same layer for the CPU inference path.
+    fn to_cpu(&self) -> Result<Linear> {
+        let (out_dim, in_dim) = self.weight.dims2()?;
+        Ok(Linear { weight: Weight::from_out_in(&f32_vec(&self.weight)?, out_dim, in_dim), bias: f32_vec(&self.bias)? })
+    }
+}
+
+fn f32_vec(t: &Tensor) -> Result<Vec<f32>> {
+    t.to_dtype(DType::F32)?.flatten_all()?.to_vec1::<f32>()
 }
 
 #[derive(Debug, Clone)]
@@ -164,6 +175,10 @@ impl LayerNorm {
     fn params(&mut self, prefix: &str, out: &mut Vec<(String, Var)>) -> Result<()> {
         promote(&mut self.weight, &format!("{prefix}.weight"), out)?;
         promote(&mut self.bias, &format!("{prefix}.bias"), out)
+    }
+
+    fn to_cpu(&self) -> Result<Norm> {
+        Ok(Norm { gamma: f32_vec(&self.weight)?, beta: f32_vec(&self.bias)? })
     }
 }
 
@@ -277,6 +292,19 @@ impl Layer {
         self.output.params(&format!("{prefix}.output.dense"), out)?;
         self.out_norm.params(&format!("{prefix}.output.LayerNorm"), out)
     }
+
+    fn to_cpu(&self) -> Result<EncoderLayer> {
+        let (q, k, v) = (self.query.to_cpu()?, self.key.to_cpu()?, self.value.to_cpu()?);
+        let bias = [q.bias.as_slice(), &k.bias, &v.bias].concat();
+        Ok(EncoderLayer {
+            qkv: Linear { weight: Weight::concat_outputs(&[q.weight, k.weight, v.weight]), bias },
+            attn_out: self.attn_out.to_cpu()?,
+            attn_norm: self.attn_norm.to_cpu()?,
+            intermediate: self.intermediate.to_cpu()?,
+            output: self.output.to_cpu()?,
+            out_norm: self.out_norm.to_cpu()?,
+        })
+    }
 }
 
 /// The encoder: embeddings and transformer layers (no pooler).
@@ -337,6 +365,26 @@ impl BertModel {
         self.run_layers(xs, &bias, 0..self.layers.len(), mode)
     }
 
+    /// A copy of this encoder's current weights for the CPU inference path
+    /// ([`super::cpu`]); later changes to this model (training) do not reach it.
+    pub fn cpu_encoder(&self) -> anyhow::Result<CpuEncoder> {
+        let e = &self.embeddings;
+        let activation = Activation::from_config(&self.config.hidden_act)
+            .ok_or_else(|| anyhow::anyhow!("hidden_act {:?} is not supported", self.config.hidden_act))?;
+        CpuEncoder {
+            word: f32_vec(&e.word)?,
+            position: f32_vec(&e.position)?,
+            token_type: f32_vec(&e.token_type)?,
+            embed_norm: e.norm.to_cpu()?,
+            layers: self.layers.iter().map(Layer::to_cpu).collect::<Result<Vec<_>>>()?,
+            hidden: self.config.hidden_size,
+            heads: self.config.num_attention_heads,
+            activation,
+            eps: e.norm.eps as f32,
+        }
+        .new()
+    }
+
     /// Turns layers `from..` into trainable variables, named as in the checkpoint.
     pub fn trainable_layers(&mut self, from: usize) -> Result<Vec<(String, Var)>> {
         let mut out = Vec::new();
@@ -376,6 +424,18 @@ impl BertClassifier {
             classifier: Dense::load(vb.pp("classifier"), h, num_labels)?,
             device: vb.device().clone(),
             dtype: vb.dtype(),
+        })
+    }
+}
+
+impl BertClassifier {
+    /// The same classifier on the CPU inference path ([`super::cpu`]).
+    pub fn to_cpu(&self) -> anyhow::Result<CpuClassifier> {
+        Ok(CpuClassifier {
+            encoder: self.bert.cpu_encoder()?,
+            pooling: Pooling::FirstToken,
+            pooler: Some(self.pooler.to_cpu()?),
+            head: self.classifier.to_cpu()?,
         })
     }
 }
@@ -423,6 +483,11 @@ impl StanceHead {
         let mut vars = self.bert.trainable_layers(from)?;
         self.head.params(HEAD_PREFIX, &mut vars)?;
         Ok(vars)
+    }
+
+    /// A copy of the current weights on the CPU inference path ([`super::cpu`]).
+    pub fn to_cpu(&self) -> anyhow::Result<CpuClassifier> {
+        Ok(CpuClassifier { encoder: self.bert.cpu_encoder()?, pooling: Pooling::Mean, pooler: None, head: self.head.to_cpu()? })
     }
 
     pub fn pad(&self, batch: &Batch) -> Result<PaddedInput> {

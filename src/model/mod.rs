@@ -6,9 +6,11 @@
 //! trainable), [`deberta`] and [`xlm_roberta`] (candle-transformers').
 
 pub mod bert;
+pub mod cpu;
 pub mod deberta;
 pub mod device;
 pub mod hub;
+pub mod sentence_encoder;
 pub mod xlm_roberta;
 
 use std::collections::BTreeMap;
@@ -193,7 +195,12 @@ pub fn load_sequence_classifier(model: &ModelDir, device: &Device, dtype: DType)
         "bert" => {
             let config: bert::BertConfig = serde_json::from_value(raw).with_context(|| format!("{}: bad BERT config", config_path.display()))?;
             config.validate().with_context(|| config_path.display().to_string())?;
-            Box::new(bert::BertClassifier::load(vb, &config, labels.len()).with_context(context)?)
+            let classifier = bert::BertClassifier::load(vb, &config, labels.len()).with_context(context)?;
+            if cpu::enabled_for(device, dtype) {
+                Box::new(classifier.to_cpu().with_context(context)?)
+            } else {
+                Box::new(classifier)
+            }
         }
         "deberta-v2" => Box::new(deberta::DebertaClassifier::load(vb, raw, labels.len(), device).with_context(|| config_path.display().to_string())?),
         "xlm-roberta" | "roberta" => Box::new(xlm_roberta::XlmRobertaClassifier::load(vb, raw, labels.len(), device).with_context(|| config_path.display().to_string())?),
