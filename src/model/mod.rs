@@ -169,8 +169,34 @@ impl ModelDir {
 
 pub fn load_safetensors(path: &Path, device: &Device) -> anyhow::Result<std::collections::HashMap<String, Tensor>> {
     let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read weights", path.display()))?;
-    candle_core::safetensors::load_buffer(&bytes, device)
-        .map_err(|err| anyhow::anyhow!("{}: not a valid safetensors file ({err})", path.display()))
+    let tensors = candle_core::safetensors::load_buffer(&bytes, device)
+        .map_err(|err| anyhow::anyhow!("{}: not a valid safetensors file ({err})", path.display()))?;
+    if let Some(name) = first_tensor_with_nan(&bytes) {
+        bail!("{}: corrupt weights: tensor {name:?} holds NaN values", path.display());
+    }
+    Ok(tensors)
+}
+
+/// The first float tensor of a (valid) safetensors buffer that holds a NaN.
+/// A damaged weights file would otherwise load and score NaN for every row;
+/// no trained weight is NaN. (Infinities are left alone: some checkpoints
+/// store -inf mask buffers.) Scans the raw bytes, so it costs no memory.
+fn first_tensor_with_nan(bytes: &[u8]) -> Option<String> {
+    use safetensors::Dtype;
+    let file = safetensors::SafeTensors::deserialize(bytes).ok()?;
+    let mut names = file.names();
+    names.sort(); // report the same tensor every time
+    names.into_iter().find(|name| {
+        let Ok(view) = file.tensor(name) else { return false };
+        let data = view.data();
+        match view.dtype() {
+            Dtype::F32 => data.chunks_exact(4).any(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]).is_nan()),
+            Dtype::F16 => data.chunks_exact(2).any(|b| half::f16::from_le_bytes([b[0], b[1]]).is_nan()),
+            Dtype::BF16 => data.chunks_exact(2).any(|b| half::bf16::from_le_bytes([b[0], b[1]]).is_nan()),
+            Dtype::F64 => data.chunks_exact(8).any(|b| f64::from_le_bytes(b.try_into().expect("8 bytes")).is_nan()),
+            _ => false,
+        }
+    }).map(|name| name.to_string())
 }
 
 /// A loaded sequence-classification model and what its outputs mean.
@@ -190,7 +216,10 @@ pub fn load_sequence_classifier(model: &ModelDir, device: &Device, dtype: DType)
     let tensors = model.weights(device)?;
     let vb = VarBuilder::from_tensors(tensors, dtype, device);
     let model_type = head.model_type.clone().unwrap_or_default();
-    let context = || format!("{}: cannot build a {model_type} model from these weights", model.dir.display());
+    // Name the weights file: tensors that do not fit the config are most
+    // often a wrong or damaged model.safetensors.
+    let weights_path = model.dir.join("model.safetensors");
+    let context = || format!("{}: cannot build a {model_type} model from these weights", weights_path.display());
     let boxed: Box<dyn SequenceClassifier> = match model_type.as_str() {
         "bert" => {
             let config: bert::BertConfig = serde_json::from_value(raw).with_context(|| format!("{}: bad BERT config", config_path.display()))?;
