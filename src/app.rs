@@ -8,6 +8,7 @@ use anyhow::Context;
 use crate::cli::{EvalArgs, FetchArgs, ScoreArgs, TrainArgs};
 use crate::eval::{self, gold::GoldSet};
 use crate::model::{device, hub};
+use crate::output::PublishCompleted;
 use crate::parties::{PartyMatcher, PartySet};
 use crate::pipeline::{self, ScoreOptions};
 use crate::score::Scorer;
@@ -31,9 +32,21 @@ pub fn score(args: ScoreArgs) -> anyhow::Result<ExitCode> {
         resume: args.resume,
         progress: !args.quiet,
     };
-    let summary = pipeline::run(&opts)?;
-    eprintln!("{}", summary.line());
-    Ok(if summary.counters.rejected > 0 { ExitCode::from(EXIT_REJECTED) } else { ExitCode::SUCCESS })
+    let counters = match pipeline::run(&opts) {
+        Ok(summary) => {
+            eprintln!("{}", summary.line());
+            summary.counters
+        }
+        // A resumed run that only had its publish left to finish: it is done.
+        Err(err) => match err.downcast::<PublishCompleted>() {
+            Ok(done) => {
+                eprintln!("stance: {done}");
+                done.counters
+            }
+            Err(err) => return Err(err),
+        },
+    };
+    Ok(if counters.rejected > 0 { ExitCode::from(EXIT_REJECTED) } else { ExitCode::SUCCESS })
 }
 
 pub fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {

@@ -45,7 +45,8 @@
 //! `OUT.parquet.tmp` and renamed to `OUT` (Parquet); then the state file is
 //! removed. An older complete `OUT` is thus replaced only at that moment.
 //! If the process dies while publishing, `--resume` completes the publish and
-//! reports that `OUT` is complete.
+//! reports that `OUT` is complete ([`PublishCompleted`]; `stance score` then
+//! exits as the finished run would have).
 //!
 //! # Parquet columns
 //! Same names as the JSON keys: `doc_id` Utf8, `sentence_index` Int64,
@@ -163,6 +164,19 @@ pub struct Counters {
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct ResumePoint {
     pub records_done: u64,
+    pub counters: Counters,
+}
+
+/// `--resume` of a run that had committed everything and was killed while
+/// publishing: [`OutputSink::open`] has finished the publish, so `OUT` is
+/// complete. Returned as an error (there is nothing to write), but the run
+/// succeeded: `stance score` reports `counters` and exits as a finished run
+/// would, so that a retry loop around `--resume` ends.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{out} is already complete: the previous run had written everything and was interrupted while publishing it, which is now done")]
+pub struct PublishCompleted {
+    pub out: String,
+    /// The finished run's totals.
     pub counters: Counters,
 }
 
@@ -299,11 +313,11 @@ impl OutputSink {
                 check_state(&state, &paths, run_fingerprint)?;
                 if state.finishing {
                     complete_interrupted_publish(&state, &paths, parquet)?;
-                    bail!(
-                        "{} is already complete: the previous run had written everything and was interrupted \
-                         while publishing it, which is now done",
-                        out.display()
-                    );
+                    return Err(PublishCompleted {
+                        out: out.display().to_string(),
+                        counters: state.counters,
+                    }
+                    .into());
                 }
                 OutputSink::resume_from(state, paths, parquet)
             }
