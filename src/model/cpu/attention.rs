@@ -33,8 +33,98 @@ pub fn attention(qkv: &[f32], cu_lengths: &[usize], heads: usize, head_dim: usiz
     tasks.into_par_iter().for_each(|(qkv, ctx)| dispatch!(attend_sequence(qkv, ctx, heads, head_dim, scale)));
 }
 
+/// Queries per block: their accumulators stay in registers while each key or
+/// value row is loaded once for all of them.
+const QUERY_BLOCK: usize = 4; // the four accumulators named in attend_heads
+/// Keys per score block: one AVX-512 register of f32.
+const KEY_BLOCK: usize = 16;
+
 #[inline(always)]
 fn attend_sequence(qkv: &[f32], ctx: &mut [f32], heads: usize, head_dim: usize, scale: f32) {
+    // Fixed head sizes let the compiler keep a block's accumulators in registers.
+    match head_dim {
+        32 => attend_heads::<32>(qkv, ctx, heads, scale),
+        64 => attend_heads::<64>(qkv, ctx, heads, scale),
+        16 => attend_heads::<16>(qkv, ctx, heads, scale),
+        128 => attend_heads::<128>(qkv, ctx, heads, scale),
+        _ => attend_heads_any(qkv, ctx, heads, head_dim, scale),
+    }
+}
+
+/// Blocked attention of one sequence for head size `HD`.
+#[inline(always)]
+fn attend_heads<const HD: usize>(qkv: &[f32], ctx: &mut [f32], heads: usize, scale: f32) {
+    let hidden = heads * HD;
+    let stride = 3 * hidden;
+    let len = ctx.len() / hidden;
+    // Keys padded to whole blocks with zeros, so the score loops have no tails.
+    let padded = len.div_ceil(KEY_BLOCK) * KEY_BLOCK;
+    let mut keys_t = vec![0f32; HD * padded];
+    let mut scores = vec![0f32; len * padded];
+    for head in 0..heads {
+        let (q_at, k_at, v_at) = (head * HD, hidden + head * HD, 2 * hidden + head * HD);
+        for j in 0..len {
+            let key: &[f32; HD] = qkv[j * stride + k_at..][..HD].try_into().expect("HD values");
+            for (d, &k) in key.iter().enumerate() {
+                keys_t[d * padded + j] = k;
+            }
+        }
+        let query = |i: usize| -> &[f32; HD] { qkv[i * stride + q_at..][..HD].try_into().expect("HD values") };
+
+        // scores = Q·Kᵀ, QUERY_BLOCK × KEY_BLOCK at a time. Past the last
+        // query a block repeats it: same work, no branch inside the loops.
+        for i0 in (0..len).step_by(QUERY_BLOCK) {
+            let rows = QUERY_BLOCK.min(len - i0);
+            let [q0, q1, q2, q3] = std::array::from_fn(|r| query(i0 + r.min(rows - 1)));
+            for j0 in (0..padded).step_by(KEY_BLOCK) {
+                // Four named accumulators: LLVM keeps each in one register.
+                let (mut a0, mut a1, mut a2, mut a3) = ([0f32; KEY_BLOCK], [0f32; KEY_BLOCK], [0f32; KEY_BLOCK], [0f32; KEY_BLOCK]);
+                for d in 0..HD {
+                    let keys: &[f32; KEY_BLOCK] = keys_t[d * padded + j0..][..KEY_BLOCK].try_into().expect("a key block");
+                    axpy(&mut a0, q0[d], keys);
+                    axpy(&mut a1, q1[d], keys);
+                    axpy(&mut a2, q2[d], keys);
+                    axpy(&mut a3, q3[d], keys);
+                }
+                for (r, acc) in [a0, a1, a2, a3].iter().enumerate().take(rows) {
+                    scores[(i0 + r) * padded + j0..][..KEY_BLOCK].copy_from_slice(acc);
+                }
+            }
+        }
+        for row in scores.chunks_exact_mut(padded) {
+            softmax_row(&mut row[..len], scale);
+        }
+
+        // ctx = P·V, QUERY_BLOCK rows at a time.
+        for i0 in (0..len).step_by(QUERY_BLOCK) {
+            let rows = QUERY_BLOCK.min(len - i0);
+            let [p0, p1, p2, p3]: [&[f32]; QUERY_BLOCK] = std::array::from_fn(|r| &scores[(i0 + r.min(rows - 1)) * padded..][..len]);
+            let (mut a0, mut a1, mut a2, mut a3) = ([0f32; HD], [0f32; HD], [0f32; HD], [0f32; HD]);
+            for j in 0..len {
+                let value: &[f32; HD] = qkv[j * stride + v_at..][..HD].try_into().expect("HD values");
+                axpy(&mut a0, p0[j], value);
+                axpy(&mut a1, p1[j], value);
+                axpy(&mut a2, p2[j], value);
+                axpy(&mut a3, p3[j], value);
+            }
+            for (r, acc) in [a0, a1, a2, a3].iter().enumerate().take(rows) {
+                ctx[(i0 + r) * hidden + q_at..][..HD].copy_from_slice(acc);
+            }
+        }
+    }
+}
+
+/// `acc += a · x`, lane by lane.
+#[inline(always)]
+fn axpy<const N: usize>(acc: &mut [f32; N], a: f32, x: &[f32; N]) {
+    for (acc, &x) in acc.iter_mut().zip(x) {
+        *acc += a * x;
+    }
+}
+
+/// Any head size: the same computation, unblocked.
+#[inline(always)]
+fn attend_heads_any(qkv: &[f32], ctx: &mut [f32], heads: usize, head_dim: usize, scale: f32) {
     let hidden = heads * head_dim;
     let stride = 3 * hidden;
     let len = ctx.len() / hidden;
@@ -98,7 +188,12 @@ mod tests {
 
     #[test]
     fn packed_sequences_attend_only_to_themselves() {
-        let (heads, head_dim) = (3, 8);
+        for head_dim in [8, 32, 64] {
+            check_packed(3, head_dim);
+        }
+    }
+
+    fn check_packed(heads: usize, head_dim: usize) {
         let hidden = heads * head_dim;
         let lengths = [5usize, 1, 19];
         let cu: Vec<usize> = std::iter::once(0).chain(lengths.iter().scan(0, |a, &l| { *a += l; Some(*a) })).collect();
