@@ -11,6 +11,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::Context;
+use indexmap::IndexMap;
 use serde::Serialize;
 
 use crate::parties::{PartyMatcher, PartySet};
@@ -109,8 +110,9 @@ pub struct Report {
     pub pairs: usize,
     pub macro_f1: f64,
     pub ece: f64,
-    pub labels: BTreeMap<String, LabelReport>,
-    pub parties: BTreeMap<String, BTreeMap<String, LabelReport>>,
+    /// Per label, in contract order.
+    pub labels: IndexMap<String, LabelReport>,
+    pub parties: BTreeMap<String, IndexMap<String, LabelReport>>,
     pub segmentation: SegmentationReport,
     pub sentences_per_second: f64,
     pub sentences: usize,
@@ -127,7 +129,7 @@ pub struct SegmentationReport {
 pub const ECE_BINS: usize = 10;
 
 /// Per-label metrics over the given pairs (scores in f64 as written to the output).
-fn label_reports(pairs: &[&GoldPair], scores: &[&LabelScores], thresholds: [f32; NUM_LABELS]) -> BTreeMap<String, LabelReport> {
+fn label_reports(pairs: &[&GoldPair], scores: &[&LabelScores], thresholds: [f32; NUM_LABELS]) -> IndexMap<String, LabelReport> {
     LABELS
         .iter()
         .enumerate()
