@@ -39,8 +39,17 @@ eval: setup
 	python3 scripts/recompute_metrics.py --articles datasets/dev/articles.jsonl \
 		--gold datasets/dev/gold.jsonl --predictions out/dev-predictions.jsonl --report out/dev-report.json
 
+## bench: criterion benchmarks (text stages, encoder) and stance score end to end
 bench: setup
 	$(CARGO) bench --locked
+
+## compare: stance's encoder against ONNX Runtime and PyTorch (builds benches/compare/.venv once)
+compare: setup
+	benches/compare/run.sh
+
+## cuda: build target/cuda/release/stance with the cuda feature (toolkit from PyPI)
+cuda:
+	scripts/build-cuda.sh
 
 clean:
 	rm -rf out plots
