@@ -588,6 +588,9 @@ fn write_state_atomically(paths: &Paths, state: &State) -> anyhow::Result<()> {
 
 fn remove_state(paths: &Paths) -> anyhow::Result<()> {
     remove_if_exists(&paths.state)?;
+    // A process killed while writing a checkpoint leaves its half-written
+    // temporary state behind; it is never read, so it goes with the run.
+    remove_if_exists(&paths.state_tmp)?;
     sync_dir(paths.dir())
 }
 
