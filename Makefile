@@ -51,5 +51,14 @@ compare: setup
 cuda:
 	scripts/build-cuda.sh
 
+## fuzz: run each fuzz target for FUZZ_SECONDS (needs cargo-fuzz and the nightly toolchain; see README "Reliability")
+FUZZ_SECONDS ?= 600
+fuzz:
+	@for target in reader segment parties; do \
+		mkdir -p fuzz/corpus/$$target; \
+		$(CARGO) +nightly fuzz run $$target fuzz/corpus/$$target fuzz/seeds/$$target -- \
+			-max_total_time=$(FUZZ_SECONDS) -timeout=30 -print_final_stats=1 || exit 1; \
+	done
+
 clean:
 	rm -rf out plots
