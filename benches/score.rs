@@ -66,7 +66,7 @@ fn main() {
             let found = matcher.find(sentence);
             for (i, party) in parties.parties.iter().enumerate() {
                 let mentions = found.iter().find(|m| m.party == i).map(|m| m.mentions.as_slice()).unwrap_or(&[]);
-                sequences.extend(scorer.encode(&ScoreRequest { sentence, party, mentions }).unwrap());
+                sequences.extend(scorer.encode(&ScoreRequest { sentence, previous: "", party, mentions }).unwrap());
             }
         }
     }

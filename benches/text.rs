@@ -48,7 +48,7 @@ fn tokenization(c: &mut Criterion) {
             for (sentence, found) in sentences.iter().zip(&mentions) {
                 for (i, party) in parties.parties.iter().enumerate() {
                     let marks = found.iter().find(|m| m.party == i).map(|m| m.mentions.as_slice()).unwrap_or(&[]);
-                    total += encode_stance_input(&tokenizer, &party.name, sentence, marks).unwrap().len();
+                    total += encode_stance_input(&tokenizer, &party.name, sentence, marks, None).unwrap().len();
                 }
             }
             total

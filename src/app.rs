@@ -96,6 +96,7 @@ pub fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
         max_length: args.max_length,
         seed: args.seed,
         patience: args.patience,
+        previous_sentence: args.previous_sentence,
     };
     let started = std::time::Instant::now();
     let outcome = train::run(&opts)?;

@@ -116,6 +116,9 @@ pub struct TrainArgs {
     /// Stop after this many epochs without a better dev macro-F1.
     #[arg(long, default_value_t = 2)]
     pub patience: usize,
+    /// Give the model the article's previous sentence as context (helps implicit targets)
+    #[arg(long)]
+    pub previous_sentence: bool,
 }
 
 #[derive(Debug, Args)]

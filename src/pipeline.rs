@@ -87,6 +87,7 @@ enum Item {
 /// Segments, matches and tokenizes one article.
 fn prepare(article: Article, segmenter: &NewsSegmenter, matcher: &PartyMatcher, parties: &PartySet, scorer: &Scorer) -> anyhow::Result<PreparedArticle> {
     let mut sentences = Vec::new();
+    let mut previous = "";
     for span in segmenter.split(&article.text) {
         let text = &article.text[span.start..span.end];
         let mentioned = matcher.find(text);
@@ -101,9 +102,10 @@ fn prepare(article: Article, segmenter: &NewsSegmenter, matcher: &PartyMatcher, 
         targets.sort_by_key(|t| t.party);
         let mut encoded = Vec::new();
         for target in &targets {
-            let request = ScoreRequest { sentence: text, party: &parties.parties[target.party], mentions: &target.mentions };
+            let request = ScoreRequest { sentence: text, previous, party: &parties.parties[target.party], mentions: &target.mentions };
             encoded.extend(scorer.encode(&request).with_context(|| format!("article {:?}", article.id))?);
         }
+        previous = text;
         sentences.push(PreparedSentence { span, targets, encoded });
     }
     Ok(PreparedArticle { article, sentences })
@@ -153,6 +155,7 @@ pub fn run(opts: &ScoreOptions) -> anyhow::Result<Summary> {
     std::thread::scope(|scope| -> anyhow::Result<()> {
         let (tx, rx) = bounded::<anyhow::Result<Item>>(4 * CHUNK);
         let (segmenter, matcher, parties, scorer) = (NewsSegmenter::default(), &matcher, &parties, &scorer);
+        let preparers = preparer_pool(device.is_cpu())?;
         scope.spawn(move || {
             let mut records = reader.skip(resume_point.records_done as usize);
             loop {
@@ -160,13 +163,15 @@ pub fn run(opts: &ScoreOptions) -> anyhow::Result<Summary> {
                 if chunk.is_empty() {
                     break;
                 }
-                let prepared: Vec<anyhow::Result<Item>> = chunk
-                    .into_par_iter()
-                    .map(|record| match record {
-                        Ok(article) => prepare(article, &segmenter, matcher, parties, scorer).map(Item::Article),
-                        Err(err) => Ok(Item::Reject(err)),
-                    })
-                    .collect();
+                let prepared: Vec<anyhow::Result<Item>> = preparers.install(|| {
+                    chunk
+                        .into_par_iter()
+                        .map(|record| match record {
+                            Ok(article) => prepare(article, &segmenter, matcher, parties, scorer).map(Item::Article),
+                            Err(err) => Ok(Item::Reject(err)),
+                        })
+                        .collect()
+                });
                 for item in prepared {
                     if tx.send(item).is_err() {
                         return; // the consumer stopped (an error): nothing more to do
@@ -179,6 +184,22 @@ pub fn run(opts: &ScoreOptions) -> anyhow::Result<Summary> {
     bar.finish_and_clear();
     sink.finish(&counters)?;
     Ok(Summary { counters, seconds: started.elapsed().as_secs_f64(), truncated, output: opts.out.clone() })
+}
+
+/// Threads that read, segment, match and tokenize. They are not the global
+/// rayon pool, which the CPU encoder uses: the encoder's parallel steps would
+/// otherwise wait behind whole articles being prepared, and preparing would add
+/// to inference time instead of overlapping with it. Beside a CPU encoder a
+/// quarter of the cores (at least one) keeps ahead of it and the OS shares the
+/// cores; beside a GPU, all of them.
+fn preparer_pool(encoder_on_cpu: bool) -> anyhow::Result<rayon::ThreadPool> {
+    let cores = rayon::current_num_threads();
+    let threads = if encoder_on_cpu { (cores / 4).max(1) } else { cores };
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("stance-prepare-{i}"))
+        .build()
+        .context("cannot start the preparing threads")
 }
 
 /// Scores windows of prepared articles and writes them, in input order.

@@ -34,6 +34,10 @@ pub const MARK_CLOSE: &str = "»";
 #[derive(Debug, Clone, Copy)]
 pub struct ScoreRequest<'a> {
     pub sentence: &'a str,
+    /// The sentence before it in the article ("" for the first): context for
+    /// models trained with `previous_sentence` (implicit targets: "It was
+    /// terrorism" after "... the Hamas attack").
+    pub previous: &'a str,
     pub party: &'a Party,
     pub mentions: &'a [Mention],
 }
@@ -57,6 +61,10 @@ pub struct StanceModelSpec {
     /// Parties the model was trained with (it scores any party by name).
     #[serde(default)]
     pub trained_parties: Vec<String>,
+    /// The input carries the article's previous sentence after the sentence
+    /// (absent in older model files: no context).
+    #[serde(default)]
+    pub previous_sentence: bool,
 }
 
 pub const STANCE_FORMAT: &str = "stance-cross-encoder/1";
@@ -73,7 +81,7 @@ impl StanceModelSpec {
 }
 
 enum Kind {
-    Trained { temperature: [f32; NUM_LABELS] },
+    Trained { temperature: [f32; NUM_LABELS], previous_sentence: bool },
     Nli { entail: usize, contradict: usize, templates: Templates },
 }
 
@@ -112,7 +120,7 @@ impl Scorer {
             if model::cpu::enabled_for(device, dtype) { Box::new(head.to_cpu()?) } else { Box::new(head) };
         Ok(Scorer {
             name: spec.name.clone(),
-            kind: Kind::Trained { temperature: spec.temperature },
+            kind: Kind::Trained { temperature: spec.temperature, previous_sentence: spec.previous_sentence },
             classifier,
             tokenizer: configure_tokenizer(tokenizer, spec.max_length)?,
             thresholds: spec.thresholds,
@@ -141,10 +149,17 @@ impl Scorer {
     }
 
     /// A trained-kind scorer around an in-memory model (used while training).
-    pub fn from_trained(name: &str, classifier: Box<dyn SequenceClassifier>, tokenizer: Tokenizer, temperature: [f32; NUM_LABELS], thresholds: [f32; NUM_LABELS]) -> Scorer {
+    pub fn from_trained(
+        name: &str,
+        classifier: Box<dyn SequenceClassifier>,
+        tokenizer: Tokenizer,
+        temperature: [f32; NUM_LABELS],
+        thresholds: [f32; NUM_LABELS],
+        previous_sentence: bool,
+    ) -> Scorer {
         Scorer {
             name: name.to_string(),
-            kind: Kind::Trained { temperature },
+            kind: Kind::Trained { temperature, previous_sentence },
             classifier,
             tokenizer,
             thresholds,
@@ -173,8 +188,9 @@ impl Scorer {
     /// Tokenizes one request into [`Self::sequences_per_request`] sequences.
     pub fn encode(&self, request: &ScoreRequest) -> anyhow::Result<Vec<Encoded>> {
         match &self.kind {
-            Kind::Trained { .. } => {
-                Ok(vec![encode_stance_input(&self.tokenizer, &request.party.name, request.sentence, request.mentions)?])
+            Kind::Trained { previous_sentence, .. } => {
+                let previous = previous_sentence.then_some(request.previous);
+                Ok(vec![encode_stance_input(&self.tokenizer, &request.party.name, request.sentence, request.mentions, previous)?])
             }
             Kind::Nli { templates, .. } => templates
                 .hypotheses(&request.party.name)
@@ -206,7 +222,7 @@ impl Scorer {
     pub fn probabilities(&self, logits: &[Vec<f32>]) -> LabelScores {
         let mut scores = [0f32; NUM_LABELS];
         match &self.kind {
-            Kind::Trained { temperature } => {
+            Kind::Trained { temperature, .. } => {
                 for (label, score) in scores.iter_mut().enumerate() {
                     *score = sigmoid(logits[0][label] / temperature[label]);
                 }
@@ -252,10 +268,26 @@ pub fn encode_pair(tokenizer: &Tokenizer, first: &str, second: &str) -> anyhow::
     })
 }
 
-/// The trained model's input: the party's name, then the sentence with the party's mentions marked.
-pub fn encode_stance_input(tokenizer: &Tokenizer, party_name: &str, sentence: &str, mentions: &[Mention]) -> anyhow::Result<Encoded> {
-    encode_pair(tokenizer, party_name, &mark_mentions(sentence, mentions))
+/// The trained model's input: the party's name, then the sentence with the
+/// party's mentions marked, then (for context models) `[SEP]` and the previous
+/// sentence. Context goes last so that truncation cuts it before the sentence.
+pub fn encode_stance_input(
+    tokenizer: &Tokenizer,
+    party_name: &str,
+    sentence: &str,
+    mentions: &[Mention],
+    previous: Option<&str>,
+) -> anyhow::Result<Encoded> {
+    let marked = mark_mentions(sentence, mentions);
+    match previous {
+        Some(previous) if !previous.trim().is_empty() => encode_pair(tokenizer, party_name, &format!("{marked} {CONTEXT_SEPARATOR} {previous}")),
+        _ => encode_pair(tokenizer, party_name, &marked),
+    }
 }
+
+/// Between the sentence and its context: BERT's separator, which its tokenizer
+/// reads as the special token.
+pub const CONTEXT_SEPARATOR: &str = "[SEP]";
 
 pub fn sigmoid(x: f32) -> f32 {
     1.0 / (1.0 + (-x).exp())
@@ -389,6 +421,25 @@ mod tests {
         assert_eq!(mark_mentions("a b", &[m(0, 1), m(2, 3)]), "«a» «b»");
         // overlapping second span is skipped, text intact
         assert_eq!(mark_mentions("abc", &[m(0, 2), m(1, 3)]), "«ab»c");
+    }
+
+    #[test]
+    fn previous_sentence_follows_the_sentence_after_a_separator() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/parity/bert/tokenizer.json");
+        let tokenizer = configure_tokenizer(load_tokenizer(&path).unwrap(), 128).unwrap();
+        let sep = tokenizer.token_to_id("[SEP]").unwrap();
+        let plain = encode_stance_input(&tokenizer, "hamas", "it was terrorism .", &[], None).unwrap();
+        let empty = encode_stance_input(&tokenizer, "hamas", "it was terrorism .", &[], Some("  ")).unwrap();
+        assert_eq!(plain.ids, empty.ids, "an empty context adds nothing");
+        let with = encode_stance_input(&tokenizer, "hamas", "it was terrorism .", &[], Some("the attack")).unwrap();
+        assert_eq!(&with.ids[..plain.ids.len() - 1], &plain.ids[..plain.ids.len() - 1], "the sentence comes first, unchanged");
+        // [CLS] party [SEP] sentence [SEP] context [SEP]
+        assert_eq!(with.ids.iter().filter(|&&id| id == sep).count(), 3);
+        assert_eq!(with.ids[plain.ids.len() - 1], sep);
+        // Truncation cuts the context before the sentence.
+        let short = configure_tokenizer(load_tokenizer(&path).unwrap(), plain.ids.len() + 1).unwrap();
+        let cut = encode_stance_input(&short, "hamas", "it was terrorism .", &[], Some("a long context sentence here")).unwrap();
+        assert_eq!(&cut.ids[..plain.ids.len()], &plain.ids[..]);
     }
 
     #[test]

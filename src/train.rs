@@ -50,6 +50,8 @@ pub struct TrainOptions {
     pub seed: u64,
     /// Stop after this many epochs without a better dev macro-F1.
     pub patience: usize,
+    /// Give the model the article's previous sentence as context.
+    pub previous_sentence: bool,
 }
 
 /// One training or dev example.
@@ -59,7 +61,7 @@ struct Example {
 }
 
 /// Builds examples for every annotated sentence of `gold`.
-fn examples(gold: &GoldSet, parties: &PartySet, matcher: &PartyMatcher, tokenizer: &Tokenizer) -> anyhow::Result<Vec<Example>> {
+fn examples(gold: &GoldSet, parties: &PartySet, matcher: &PartyMatcher, tokenizer: &Tokenizer, previous_sentence: bool) -> anyhow::Result<Vec<Example>> {
     let index = gold.article_index();
     // Parties annotated per article: the closed world of that article.
     let mut article_parties: HashMap<usize, BTreeSet<String>> = HashMap::new();
@@ -83,7 +85,13 @@ fn examples(gold: &GoldSet, parties: &PartySet, matcher: &PartyMatcher, tokenize
             let gold_labels = world.get(&(article, sentence_index, party_id.clone())).copied().unwrap_or([false; NUM_LABELS]);
             let mentions = party_mentions(matcher, sentence, p);
             out.push(Example {
-                input: score::encode_stance_input(tokenizer, &parties.parties[p].name, sentence, &mentions)?,
+                input: score::encode_stance_input(
+                    tokenizer,
+                    &parties.parties[p].name,
+                    sentence,
+                    &mentions,
+                    previous_sentence.then(|| eval::previous_sentence(&gold.articles[article].sentences, sentence_index)),
+                )?,
                 target: gold_labels.map(|b| if b { 1.0 } else { 0.0 }),
             });
         }
@@ -130,7 +138,7 @@ pub fn run(opts: &TrainOptions) -> anyhow::Result<TrainOutcome> {
     anyhow::ensure!(opts.train_from_layer < config.num_hidden_layers, "--train-from-layer must be below {}", config.num_hidden_layers);
     let tokenizer = score::configure_tokenizer(score::load_tokenizer(&encoder.file("tokenizer.json")?)?, opts.max_length)?;
 
-    let train = examples(&train_gold, &parties, &matcher, &tokenizer)?;
+    let train = examples(&train_gold, &parties, &matcher, &tokenizer, opts.previous_sentence)?;
     eprintln!(
         "train: {} examples from {} sentences ({} positive labels); dev: {} sentences",
         train.len(),
@@ -188,7 +196,7 @@ pub fn run(opts: &TrainOptions) -> anyhow::Result<TrainOutcome> {
         }
         bar.finish_and_clear();
 
-        let dev_report = evaluate_in_memory(&head, &tokenizer, &dev_gold, &parties, &matcher, &opts.name)?;
+        let dev_report = evaluate_in_memory(&head, &tokenizer, &dev_gold, &parties, &matcher, opts)?;
         let log = EpochLog {
             epoch,
             train_loss: loss_sum / batches.len() as f64,
@@ -308,9 +316,11 @@ fn evaluate_in_memory(
     dev: &GoldSet,
     parties: &PartySet,
     matcher: &PartyMatcher,
-    name: &str,
+    opts: &TrainOptions,
 ) -> anyhow::Result<eval::Report> {
-    let scorer = Scorer::from_trained(name, Box::new(head.clone()), tokenizer.clone(), [1.0; NUM_LABELS], [0.5; NUM_LABELS]);
+    let name = &opts.name;
+    let scorer =
+        Scorer::from_trained(name, Box::new(head.clone()), tokenizer.clone(), [1.0; NUM_LABELS], [0.5; NUM_LABELS], opts.previous_sentence);
     let dev_parties = dev.parties();
     let predictions = eval::predict(&scorer, dev, parties, matcher, &dev_parties)?;
     Ok(eval::report(name, &predictions, scorer.thresholds(), eval::SegmentationReport { f1: 0.0, matched: 0, predicted: 0, gold: 0 }))
@@ -335,6 +345,7 @@ fn save(opts: &TrainOptions, weights: &HashMap<String, Tensor>) -> anyhow::Resul
         temperature: [1.0; NUM_LABELS],
         max_length: opts.max_length,
         trained_parties: parties.ids().iter().map(|s| s.to_string()).collect(),
+        previous_sentence: opts.previous_sentence,
     };
     write_spec(&opts.out_dir, &spec)
 }
@@ -458,7 +469,8 @@ pub fn finish(opts: &TrainOptions, outcome: &TrainOutcome, command: &str, traini
         options: opts.clone(),
         encoder: opts.encoder.clone(),
         trained_weights_bytes: std::fs::metadata(opts.out_dir.join(&spec.weights))?.len(),
-        train_examples: examples(&train, &parties, &matcher, &score::configure_tokenizer(load_encoder_tokenizer(&opts.encoder)?, opts.max_length)?)?.len(),
+        train_examples: examples(&train, &parties, &matcher, &score::configure_tokenizer(load_encoder_tokenizer(&opts.encoder)?, opts.max_length)?, opts.previous_sentence)?
+            .len(),
         epochs: outcome.epochs.clone(),
         best_epoch: outcome.best_epoch,
         training_seconds,
@@ -482,8 +494,9 @@ fn render_card(card: &ModelCard) -> String {
     let mut md = String::new();
     let o = &card.options;
     md.push_str(&format!("# {}\n\n", card.name));
+    let context = if o.previous_sentence { " [SEP] the article's previous sentence" } else { "" };
     md.push_str(&format!(
-        "Targeted stance model (condemn / support / ceasefire) of the `stance` project: the encoder `{}` fine-tuned as a cross-encoder over \"party name [SEP] sentence with the party's mentions «marked»\", mean pooling, one sigmoid per label.\n\n",
+        "Targeted stance model (condemn / support / ceasefire) of the `stance` project: the encoder `{}` fine-tuned as a cross-encoder over \"party name [SEP] sentence with the party's mentions «marked»{context}\", mean pooling, one sigmoid per label.\n\n",
         card.encoder
     ));
     md.push_str(&format!("Produced by:\n\n```\n{}\n```\n\n", card.command));
@@ -506,7 +519,13 @@ fn render_card(card: &ModelCard) -> String {
             e.epoch, e.train_loss, e.dev_macro_f1, e.dev_f1[0], e.dev_f1[1], e.dev_f1[2], e.seconds
         ));
     }
-    md.push_str(&format!("\nSelected epoch: {} (best dev macro-F1; the only choice made on dev besides calibration).\n\n", card.best_epoch));
+    let last_epoch = card.epochs.last().map_or(0, |e| e.epoch);
+    let selection = if card.best_epoch == last_epoch && last_epoch == o.epochs {
+        "the last epoch, which is also the best on dev: the training schedule alone chose it"
+    } else {
+        "best dev macro-F1; the only choice made on dev besides calibration"
+    };
+    md.push_str(&format!("\nSelected epoch: {} ({selection}).\n\n", card.best_epoch));
     md.push_str("## Results (closed world, thresholds fixed at 0.5 — not fitted)\n\n| split | pairs | macro-F1 | condemn F1 | support F1 | ceasefire F1 | condemn PR-AUC | support PR-AUC | ceasefire PR-AUC | ECE |\n|---|---|---|---|---|---|---|---|---|---|\n");
     for (split, r, note) in [("dev", &card.dev, " (epoch chosen on dev; ECE in-sample)"), ("train", &card.train, " (in-sample: trained on it)")] {
         let f = |l: &str| r.labels[l].metrics.f1;

@@ -108,7 +108,7 @@ fn raw_scores_do_not_depend_on_batch_composition() {
     for (sentence, found) in sentences.iter().zip(&mentions) {
         for (index, party) in parties.parties.iter().enumerate() {
             let mentions = found.iter().find(|f| f.party == index).map(|f| f.mentions.as_slice()).unwrap_or(&[]);
-            requests.push(ScoreRequest { sentence, party, mentions });
+            requests.push(ScoreRequest { sentence, previous: "", party, mentions });
         }
     }
     let mut results = Vec::new();

@@ -89,7 +89,7 @@ fn check_zero_shot(name: &str) {
         for label in case["candidate_labels"].as_array().unwrap() {
             let label = label.as_str().unwrap();
             let party = Party::new("x", label, vec![label.to_string()]);
-            let request = ScoreRequest { sentence: case["sequence"].as_str().unwrap(), party: &party, mentions: &[] };
+            let request = ScoreRequest { sentence: case["sequence"].as_str().unwrap(), previous: "", party: &party, mentions: &[] };
             let scores = scorer.score(&[request]).unwrap()[0];
             let want = case["scores"][label].as_f64().unwrap() as f32;
             for got in scores {

@@ -32,6 +32,11 @@ pub struct Predictions {
 }
 
 /// Mentions of `party` in `sentence`, offsets relative to the sentence.
+/// The sentence before `index` ("" for the first).
+pub fn previous_sentence(sentences: &[String], index: usize) -> &str {
+    index.checked_sub(1).map_or("", |i| sentences[i].as_str())
+}
+
 pub fn party_mentions(matcher: &PartyMatcher, sentence: &str, party: usize) -> Vec<Mention> {
     matcher.find(sentence).into_iter().find(|m| m.party == party).map(|m| m.mentions).unwrap_or_default()
 }
@@ -58,6 +63,7 @@ pub fn predict(scorer: &Scorer, gold: &GoldSet, party_set: &PartySet, matcher: &
         .zip(&mentions)
         .map(|(pair, mentions)| ScoreRequest {
             sentence: &gold.articles[pair.article].sentences[pair.sentence],
+            previous: previous_sentence(&gold.articles[pair.article].sentences, pair.sentence),
             party: &party_set.parties[party_set.index_of(&pair.party).expect("checked above")],
             mentions,
         })
