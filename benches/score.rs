@@ -60,14 +60,16 @@ fn main() {
     let mut counted = 0;
     for line in std::fs::read_to_string(&dump).unwrap().lines() {
         let text = serde_json::from_str::<serde_json::Value>(line).unwrap()["text"].as_str().unwrap().to_string();
+        let mut previous = "";
         for span in segmenter.split(&text) {
             counted += 1;
             let sentence = &text[span.start..span.end];
             let found = matcher.find(sentence);
             for (i, party) in parties.parties.iter().enumerate() {
                 let mentions = found.iter().find(|m| m.party == i).map(|m| m.mentions.as_slice()).unwrap_or(&[]);
-                sequences.extend(scorer.encode(&ScoreRequest { sentence, previous: "", party, mentions }).unwrap());
+                sequences.extend(scorer.encode(&ScoreRequest { sentence, previous, party, mentions }).unwrap());
             }
+            previous = sentence;
         }
     }
     assert_eq!(counted, scored, "the bench segments the dump as stance score does");

@@ -381,6 +381,7 @@ impl BertModel {
             heads: self.config.num_attention_heads,
             activation,
             eps: e.norm.eps as f32,
+            scratch: Default::default(),
         }
         .new()
     }

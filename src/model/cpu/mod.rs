@@ -22,6 +22,8 @@ pub mod kernels;
 pub mod matmul;
 pub(crate) mod simd;
 
+use std::sync::Mutex;
+
 use anyhow::{bail, ensure};
 use candle_core::{DType, Device};
 use rayon::prelude::*;
@@ -73,6 +75,41 @@ pub struct CpuEncoder {
     pub heads: usize,
     pub activation: Activation,
     pub eps: f32,
+    /// Work buffers kept from one batch to the next.
+    pub scratch: Scratch,
+}
+
+/// Work buffers kept between forward passes: fresh ones would be tens of MB
+/// touched for the first time on every batch (page faults, zeroing). Buffers
+/// only grow; a pass uses the front of each. Concurrent passes each take
+/// their own (the second finds none kept and allocates).
+#[derive(Debug, Default)]
+pub struct Scratch(Mutex<Vec<Vec<f32>>>);
+
+impl Scratch {
+    fn take(&self, count: usize) -> Vec<Vec<f32>> {
+        let mut kept = std::mem::take(&mut *self.0.lock().unwrap_or_else(|e| e.into_inner()));
+        kept.resize_with(count, Vec::new);
+        kept
+    }
+
+    fn keep(&self, buffers: Vec<Vec<f32>>) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = buffers;
+    }
+}
+
+impl Clone for Scratch {
+    fn clone(&self) -> Self {
+        Scratch::default()
+    }
+}
+
+/// The first `len` elements of `buffer`, grown (zero-filled) if it is shorter.
+fn front(buffer: &mut Vec<f32>, len: usize) -> &mut [f32] {
+    if buffer.len() < len {
+        buffer.resize(len, 0.0);
+    }
+    &mut buffer[..len]
 }
 
 /// Last hidden states of a batch, packed like the batch: rows
@@ -137,22 +174,24 @@ impl CpuEncoder {
         let tokens = batch.ids.len();
         let mut xs = self.embed(batch)?;
         let intermediate = self.layers.first().map_or(0, |l| l.intermediate.weight.out_dim);
-        // Buffers reused by every layer.
-        let mut qkv = vec![0f32; tokens * 3 * h];
-        let mut ctx = vec![0f32; tokens * h];
-        let mut sub = vec![0f32; tokens * h];
-        let mut inner = vec![0f32; tokens * intermediate];
+        // Buffers reused by every layer (and by the next batch); each is
+        // wholly overwritten before it is read.
+        let mut buffers = self.scratch.take(4);
+        let [qkv, ctx, sub, inner] = buffers.get_disjoint_mut([0, 1, 2, 3]).expect("four distinct buffers");
+        let (qkv, ctx) = (front(qkv, tokens * 3 * h), front(ctx, tokens * h));
+        let (sub, inner) = (front(sub, tokens * h), front(inner, tokens * intermediate));
         for layer in &self.layers {
-            matmul(&xs, &layer.qkv.weight, &mut qkv);
-            kernels::add_bias(&mut qkv, &layer.qkv.bias);
-            attention::attention(&qkv, &batch.cu_lengths, self.heads, h / self.heads, &mut ctx);
-            matmul(&ctx, &layer.attn_out.weight, &mut sub);
-            kernels::residual_layer_norm(&mut xs, &sub, &layer.attn_out.bias, &layer.attn_norm.gamma, &layer.attn_norm.beta, self.eps);
-            matmul(&xs, &layer.intermediate.weight, &mut inner);
-            kernels::bias_activation(&mut inner, &layer.intermediate.bias, self.activation);
-            matmul(&inner, &layer.output.weight, &mut sub);
-            kernels::residual_layer_norm(&mut xs, &sub, &layer.output.bias, &layer.out_norm.gamma, &layer.out_norm.beta, self.eps);
+            matmul(&xs, &layer.qkv.weight, qkv);
+            kernels::add_bias(qkv, &layer.qkv.bias);
+            attention::attention(qkv, &batch.cu_lengths, self.heads, h / self.heads, ctx);
+            matmul(ctx, &layer.attn_out.weight, sub);
+            kernels::residual_layer_norm(&mut xs, sub, &layer.attn_out.bias, &layer.attn_norm.gamma, &layer.attn_norm.beta, self.eps);
+            matmul(&xs, &layer.intermediate.weight, inner);
+            kernels::bias_activation(inner, &layer.intermediate.bias, self.activation);
+            matmul(inner, &layer.output.weight, sub);
+            kernels::residual_layer_norm(&mut xs, sub, &layer.output.bias, &layer.out_norm.gamma, &layer.out_norm.beta, self.eps);
         }
+        self.scratch.keep(buffers);
         Ok(Hidden { states: xs, cu_lengths: batch.cu_lengths.clone(), hidden: h })
     }
 
