@@ -119,6 +119,8 @@ pub struct EpochLog {
 }
 
 pub struct TrainOutcome {
+    /// Training examples built from the train split.
+    pub train_examples: usize,
     pub epochs: Vec<EpochLog>,
     pub best_epoch: usize,
     pub out_dir: PathBuf,
@@ -221,7 +223,7 @@ pub fn run(opts: &TrainOptions) -> anyhow::Result<TrainOutcome> {
     }
     let (_, best_epoch, weights) = best.context("no epoch was run")?;
     save(opts, &weights)?;
-    Ok(TrainOutcome { epochs: logs, best_epoch, out_dir: opts.out_dir.clone() })
+    Ok(TrainOutcome { train_examples: train.len(), epochs: logs, best_epoch, out_dir: opts.out_dir.clone() })
 }
 
 /// Learning-rate factor: linear warm-up over the first 10% of steps, then linear decay to 0.
@@ -469,8 +471,7 @@ pub fn finish(opts: &TrainOptions, outcome: &TrainOutcome, command: &str, traini
         options: opts.clone(),
         encoder: opts.encoder.clone(),
         trained_weights_bytes: std::fs::metadata(opts.out_dir.join(&spec.weights))?.len(),
-        train_examples: examples(&train, &parties, &matcher, &score::configure_tokenizer(load_encoder_tokenizer(&opts.encoder)?, opts.max_length)?, opts.previous_sentence)?
-            .len(),
+        train_examples: outcome.train_examples,
         epochs: outcome.epochs.clone(),
         best_epoch: outcome.best_epoch,
         training_seconds,
@@ -483,11 +484,6 @@ pub fn finish(opts: &TrainOptions, outcome: &TrainOutcome, command: &str, traini
     let md_path = opts.out_dir.join("model_card.md");
     std::fs::write(&md_path, render_card(&card)).with_context(|| format!("{}: cannot write", md_path.display()))?;
     Ok(card)
-}
-
-fn load_encoder_tokenizer(encoder: &str) -> anyhow::Result<Tokenizer> {
-    let dir = ModelDir { dir: hub::resolve(encoder, &hub::MODEL_FILES)? };
-    score::load_tokenizer(&dir.file("tokenizer.json")?)
 }
 
 fn render_card(card: &ModelCard) -> String {

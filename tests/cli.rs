@@ -208,3 +208,44 @@ fn eval_reports_and_an_independent_script_agrees() {
         .unwrap();
     assert!(check.status.success(), "recompute_metrics disagrees:\n{}\n{}", String::from_utf8_lossy(&check.stdout), stderr(&check));
 }
+
+/// `stance train` end to end on a tiny train split (2 articles, 1 epoch):
+/// the model directory it writes loads, scores, and its card counts the
+/// examples the run reported.
+#[test]
+fn train_writes_a_model_directory_that_scores() {
+    let dir = tempfile::tempdir().unwrap();
+    let (train, model) = (dir.path().join("train"), dir.path().join("model"));
+    std::fs::create_dir(&train).unwrap();
+    let articles: Vec<String> = std::fs::read_to_string(repo("datasets/train/articles.jsonl")).unwrap().lines().take(2).map(str::to_string).collect();
+    let ids: Vec<String> = articles.iter().map(|l| serde_json::from_str::<Value>(l).unwrap()["id"].as_str().unwrap().to_string()).collect();
+    let gold: Vec<String> = std::fs::read_to_string(repo("datasets/train/gold.jsonl"))
+        .unwrap()
+        .lines()
+        .filter(|l| ids.iter().any(|id| serde_json::from_str::<Value>(l).unwrap()["article_id"] == id.as_str()))
+        .map(str::to_string)
+        .collect();
+    assert!(!gold.is_empty());
+    std::fs::write(train.join("articles.jsonl"), articles.join("\n") + "\n").unwrap();
+    std::fs::write(train.join("gold.jsonl"), gold.join("\n") + "\n").unwrap();
+
+    let run = stance(&["train", "--train", train.to_str().unwrap(), "--out", model.to_str().unwrap(), "--epochs", "1"]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let log = stderr(&run);
+    let reported: usize = log.split("train: ").nth(1).and_then(|s| s.split(' ').next()).and_then(|n| n.parse().ok()).expect(&log);
+    let card: Value = serde_json::from_str(&std::fs::read_to_string(model.join("model_card.json")).unwrap()).unwrap();
+    assert_eq!(card["train_examples"].as_u64(), Some(reported as u64));
+    assert!(reported > 0);
+    for file in ["stance_model.json", "trained.safetensors", "model_card.md"] {
+        assert!(model.join(file).is_file(), "{file}");
+    }
+
+    let out = dir.path().join("scored.jsonl");
+    let score = Command::new(BIN)
+        .args(["score", repo("datasets/samples").to_str().unwrap(), "-o", out.to_str().unwrap(), "--model", model.to_str().unwrap(), "--quiet"])
+        .env("HF_HUB_OFFLINE", "1")
+        .output()
+        .unwrap();
+    assert!(score.status.success(), "{}", stderr(&score));
+    assert!(!read_rows(&out).is_empty());
+}
