@@ -97,17 +97,19 @@ pub fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
         seed: args.seed,
         patience: args.patience,
         previous_sentence: args.previous_sentence,
+        cv_folds: args.cv_folds,
     };
     let started = std::time::Instant::now();
     let outcome = train::run(&opts)?;
     let seconds = started.elapsed().as_secs_f64();
     let card = train::finish(&opts, &outcome, &command, seconds)?;
     eprintln!(
-        "trained {} in {:.0} s: best epoch {}, dev macro-F1 {:.3} (thresholds 0.5), dev ECE {:.3} -> {}",
+        "trained {} in {:.0} s: best epoch {}, dev macro-F1 {:.3} (thresholds {:?}), dev ECE {:.3} -> {}",
         card.name,
         seconds,
         card.best_epoch,
         card.dev.macro_f1,
+        card.thresholds,
         card.dev.ece,
         opts.out_dir.display()
     );

@@ -52,6 +52,9 @@ pub struct TrainOptions {
     pub patience: usize,
     /// Give the model the article's previous sentence as context.
     pub previous_sentence: bool,
+    /// Article-grouped cross-validation folds on train (0 = none); they fit
+    /// the shipped thresholds and temperatures.
+    pub cv_folds: usize,
 }
 
 /// One training or dev example.
@@ -61,7 +64,8 @@ struct Example {
 }
 
 /// Builds examples for every annotated sentence of `gold`.
-fn examples(gold: &GoldSet, parties: &PartySet, matcher: &PartyMatcher, tokenizer: &Tokenizer, previous_sentence: bool) -> anyhow::Result<Vec<Example>> {
+fn examples(gold: &GoldSet, setup: &Setup, previous_sentence: bool) -> anyhow::Result<Vec<Example>> {
+    let (parties, matcher, tokenizer) = (&setup.parties, &setup.matcher, &setup.tokenizer);
     let index = gold.article_index();
     // Parties annotated per article: the closed world of that article.
     let mut article_parties: HashMap<usize, BTreeSet<String>> = HashMap::new();
@@ -108,13 +112,50 @@ fn bce_with_logits(logits: &Tensor, targets: &Tensor) -> candle_core::Result<Ten
     ((relu - xy)? + soft)?.mean_all()
 }
 
-/// What one epoch achieved on dev.
+/// Dev metrics after one epoch (threshold 0.5, temperature 1).
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct DevEpoch {
+    pub macro_f1: f64,
+    pub f1: [f64; NUM_LABELS],
+}
+
+/// One epoch of a fine-tuning run.
 #[derive(Debug, Clone, Serialize)]
 pub struct EpochLog {
     pub epoch: usize,
     pub train_loss: f64,
-    pub dev_macro_f1: f64,
-    pub dev_f1: [f64; NUM_LABELS],
+    /// Absent for cross-validation folds, which never look at dev.
+    pub dev: Option<DevEpoch>,
+    pub seconds: f64,
+}
+
+/// One cross-validation fold: trained on the other folds' articles, scored on its own.
+#[derive(Debug, Clone, Serialize)]
+pub struct FoldLog {
+    pub fold: usize,
+    pub held_out_articles: Vec<String>,
+    pub train_examples: usize,
+    pub pairs: usize,
+    /// Out-of-fold macro-F1 at thresholds 0.5.
+    pub macro_f1: f64,
+    pub final_train_loss: f64,
+    pub seconds: f64,
+}
+
+/// Article-grouped k-fold cross-validation on train with the run's own
+/// recipe. Its out-of-fold scores fit the shipped temperatures and choose the
+/// shipped thresholds, so nothing the model ships with is fitted on dev.
+#[derive(Debug, Clone, Serialize)]
+pub struct CrossValidation {
+    pub folds: Vec<FoldLog>,
+    /// Per-label temperature fitted on the out-of-fold logits.
+    pub temperature: [f32; NUM_LABELS],
+    /// Per-label threshold with the best out-of-fold F1 (after the temperature).
+    pub thresholds: [f32; NUM_LABELS],
+    /// Out-of-fold metrics, temperature 1, thresholds 0.5: the honest CV figure.
+    pub at_half: eval::Report,
+    /// Out-of-fold metrics at the chosen thresholds (fitted on these very scores).
+    pub at_chosen: eval::Report,
     pub seconds: f64,
 }
 
@@ -124,14 +165,39 @@ pub struct TrainOutcome {
     pub epochs: Vec<EpochLog>,
     pub best_epoch: usize,
     pub out_dir: PathBuf,
+    pub cross_validation: Option<CrossValidation>,
+}
+
+/// What every fine-tuning run of one `stance train` shares.
+struct Setup {
+    device: Device,
+    parties: PartySet,
+    matcher: PartyMatcher,
+    encoder: ModelDir,
+    config: BertConfig,
+    tokenizer: Tokenizer,
+}
+
+/// A fine-tuned model: the head as the last epoch left it, and the weights of the selected epoch.
+struct FineTuned {
+    head: StanceHead,
+    weights: HashMap<String, Tensor>,
+    epochs: Vec<EpochLog>,
+    best_epoch: usize,
 }
 
 pub fn run(opts: &TrainOptions) -> anyhow::Result<TrainOutcome> {
-    let device = Device::Cpu;
     let parties = PartySet::from_file(&opts.parties_file)?;
     let matcher = PartyMatcher::new(&parties)?;
     let train_gold = GoldSet::load(&opts.train_dir.join("articles.jsonl"), &opts.train_dir.join("gold.jsonl"))?;
     let dev_gold = GoldSet::load(&opts.dev_dir.join("articles.jsonl"), &opts.dev_dir.join("gold.jsonl"))?;
+    anyhow::ensure!(
+        opts.cv_folds != 1 && opts.cv_folds <= train_gold.articles.len(),
+        "--cv-folds {}: use 0 (no cross-validation) or 2 to {} (the articles of {})",
+        opts.cv_folds,
+        train_gold.articles.len(),
+        opts.train_dir.display()
+    );
 
     let encoder_dir = hub::resolve(&opts.encoder, &hub::MODEL_FILES)?;
     let encoder = ModelDir { dir: encoder_dir };
@@ -139,8 +205,9 @@ pub fn run(opts: &TrainOptions) -> anyhow::Result<TrainOutcome> {
     config.validate()?;
     anyhow::ensure!(opts.train_from_layer < config.num_hidden_layers, "--train-from-layer must be below {}", config.num_hidden_layers);
     let tokenizer = score::configure_tokenizer(score::load_tokenizer(&encoder.file("tokenizer.json")?)?, opts.max_length)?;
+    let setup = Setup { device: Device::Cpu, parties, matcher, encoder, config, tokenizer };
 
-    let train = examples(&train_gold, &parties, &matcher, &tokenizer, opts.previous_sentence)?;
+    let train = examples(&train_gold, &setup, opts.previous_sentence)?;
     eprintln!(
         "train: {} examples from {} sentences ({} positive labels); dev: {} sentences",
         train.len(),
@@ -148,10 +215,24 @@ pub fn run(opts: &TrainOptions) -> anyhow::Result<TrainOutcome> {
         train.iter().map(|e| e.target.iter().sum::<f32>() as usize).sum::<usize>(),
         dev_gold.annotated_sentences().len()
     );
+    let tuned = fine_tune(opts, &setup, &train, opts.seed, Some(&dev_gold), "")?;
+    save(opts, &tuned.weights)?;
+    let (train_examples, epochs, best_epoch) = (train.len(), tuned.epochs, tuned.best_epoch);
+    drop((train, tuned.head, tuned.weights));
 
-    let mut rng = StdRng::seed_from_u64(opts.seed);
-    bert::seed_dropout(opts.seed);
-    let mut head = init_model(&encoder, &config, &device, &mut rng)?;
+    let cross_validation = if opts.cv_folds >= 2 { Some(cross_validate(opts, &setup, &train_gold)?) } else { None };
+    Ok(TrainOutcome { train_examples, epochs, best_epoch, out_dir: opts.out_dir.clone(), cross_validation })
+}
+
+/// One fine-tuning run over `train`, seeded by `seed` (initialisation, data
+/// order, dropout). With `dev`, each epoch is scored on it and the best dev
+/// macro-F1 is selected (stopping after `patience` epochs without gain);
+/// without, the last epoch is.
+fn fine_tune(opts: &TrainOptions, setup: &Setup, train: &[Example], seed: u64, dev: Option<&GoldSet>, run_name: &str) -> anyhow::Result<FineTuned> {
+    let (device, config) = (&setup.device, &setup.config);
+    let mut rng = StdRng::seed_from_u64(seed);
+    bert::seed_dropout(seed);
+    let mut head = init_model(&setup.encoder, config, device, &mut rng)?;
     let vars = head.trainable(opts.train_from_layer)?;
     let mut optimizer = AdamW::new(
         vars.iter().map(|(_, v)| v.clone()).collect(),
@@ -159,7 +240,7 @@ pub fn run(opts: &TrainOptions) -> anyhow::Result<TrainOutcome> {
     )?;
 
     // Frozen layers run once: cache each example's hidden states below the trained layers.
-    let cached = if opts.train_from_layer > 0 { Some(frozen_states(&head, &train, opts.train_from_layer)?) } else { None };
+    let cached = if opts.train_from_layer > 0 { Some(frozen_states(&head, train, opts.train_from_layer)?) } else { None };
 
     let mut logs = Vec::new();
     let mut best: Option<(f64, usize, HashMap<String, Tensor>)> = None;
@@ -168,12 +249,11 @@ pub fn run(opts: &TrainOptions) -> anyhow::Result<TrainOutcome> {
     let mut step = 0;
     for epoch in 1..=opts.epochs {
         let started = Instant::now();
-        let batches = shuffled_batches(&train, opts.batch_size, &mut rng);
+        let batches = shuffled_batches(train, opts.batch_size, &mut rng);
         let bar = indicatif::ProgressBar::new(steps_per_epoch as u64).with_style(
-            indicatif::ProgressStyle::with_template("epoch {msg} [{bar:30}] {pos}/{len} steps, {per_sec}, eta {eta}")
-                .expect("valid template"),
+            indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} steps, {per_sec}, eta {eta}").expect("valid template"),
         );
-        bar.set_message(format!("{epoch}/{}", opts.epochs));
+        bar.set_message(format!("{run_name}epoch {epoch}/{}", opts.epochs));
         let mut loss_sum = 0.0;
         for batch_ids in &batches {
             optimizer.set_learning_rate(opts.learning_rate * schedule(step, total_steps));
@@ -190,7 +270,7 @@ pub fn run(opts: &TrainOptions) -> anyhow::Result<TrainOutcome> {
             };
             let logits = head.head_logits(&hidden, &input.mask, mode)?;
             let targets: Vec<f32> = batch_ids.iter().flat_map(|&i| train[i].target).collect();
-            let targets = Tensor::from_vec(targets, (batch_ids.len(), NUM_LABELS), &device)?;
+            let targets = Tensor::from_vec(targets, (batch_ids.len(), NUM_LABELS), device)?;
             let loss = bce_with_logits(&logits, &targets)?;
             optimizer.backward_step(&loss)?;
             loss_sum += loss.to_scalar::<f32>()? as f64;
@@ -198,21 +278,22 @@ pub fn run(opts: &TrainOptions) -> anyhow::Result<TrainOutcome> {
         }
         bar.finish_and_clear();
 
-        let dev_report = evaluate_in_memory(&head, &tokenizer, &dev_gold, &parties, &matcher, opts)?;
-        let log = EpochLog {
-            epoch,
-            train_loss: loss_sum / batches.len() as f64,
-            dev_macro_f1: dev_report.macro_f1,
-            dev_f1: LABELS.map(|l| dev_report.labels[l].metrics.f1),
-            seconds: started.elapsed().as_secs_f64(),
+        let dev_epoch = match dev {
+            Some(dev) => {
+                let report = evaluate_in_memory(&head, setup, dev, opts)?;
+                Some(DevEpoch { macro_f1: report.macro_f1, f1: LABELS.map(|l| report.labels[l].metrics.f1) })
+            }
+            None => None,
         };
-        eprintln!(
-            "epoch {epoch}: loss {:.4}, dev macro-F1 {:.3} (condemn {:.3}, support {:.3}, ceasefire {:.3}), {:.0} s",
-            log.train_loss, log.dev_macro_f1, log.dev_f1[0], log.dev_f1[1], log.dev_f1[2], log.seconds
-        );
-        let improved = best.as_ref().is_none_or(|(f1, _, _)| log.dev_macro_f1 > *f1);
-        if improved {
-            best = Some((log.dev_macro_f1, epoch, snapshot(&vars)?));
+        let log = EpochLog { epoch, train_loss: loss_sum / batches.len() as f64, dev: dev_epoch, seconds: started.elapsed().as_secs_f64() };
+        let dev_text = log.dev.map_or(String::new(), |d| {
+            format!(", dev macro-F1 {:.3} (condemn {:.3}, support {:.3}, ceasefire {:.3})", d.macro_f1, d.f1[0], d.f1[1], d.f1[2])
+        });
+        eprintln!("{run_name}epoch {epoch}: loss {:.4}{dev_text}, {:.0} s", log.train_loss, log.seconds);
+        // Without dev, later epochs always win: the schedule alone decides.
+        let merit = log.dev.map_or(epoch as f64, |d| d.macro_f1);
+        if best.as_ref().is_none_or(|(m, _, _)| merit > *m) {
+            best = Some((merit, epoch, snapshot(&vars)?));
         }
         logs.push(log);
         let best_epoch = best.as_ref().map(|b| b.1).unwrap_or(epoch);
@@ -222,8 +303,78 @@ pub fn run(opts: &TrainOptions) -> anyhow::Result<TrainOutcome> {
         }
     }
     let (_, best_epoch, weights) = best.context("no epoch was run")?;
-    save(opts, &weights)?;
-    Ok(TrainOutcome { train_examples: train.len(), epochs: logs, best_epoch, out_dir: opts.out_dir.clone() })
+    Ok(FineTuned { head, weights, epochs: logs, best_epoch })
+}
+
+/// Article-grouped k-fold cross-validation on train (see [`CrossValidation`]).
+/// Articles are shuffled by the seed and dealt round-robin into folds; fold
+/// `f` trains with seed `seed + 1 + f`.
+fn cross_validate(opts: &TrainOptions, setup: &Setup, gold: &GoldSet) -> anyhow::Result<CrossValidation> {
+    let started = Instant::now();
+    let k = opts.cv_folds;
+    let mut order: Vec<usize> = (0..gold.articles.len()).collect();
+    order.shuffle(&mut StdRng::seed_from_u64(opts.seed));
+    let (mut pairs, mut scores, mut sentences, mut scoring_seconds) = (Vec::new(), Vec::new(), 0, 0.0);
+    let mut folds = Vec::new();
+    for fold in 0..k {
+        let fold_started = Instant::now();
+        let mut held: Vec<usize> = order.iter().skip(fold).step_by(k).copied().collect();
+        held.sort_unstable();
+        let rest: Vec<usize> = (0..gold.articles.len()).filter(|a| !held.contains(a)).collect();
+        let (fit_gold, held_gold) = (gold.subset(&rest), gold.subset(&held));
+        let fold_train = examples(&fit_gold, setup, opts.previous_sentence)?;
+        eprintln!("cross-validation fold {}/{k}: {} examples from {} articles, {} articles held out", fold + 1, fold_train.len(), rest.len(), held.len());
+        let tuned = fine_tune(opts, setup, &fold_train, opts.seed + 1 + fold as u64, None, &format!("fold {}/{k} ", fold + 1))?;
+        let scorer = Scorer::from_trained(
+            &opts.name,
+            Box::new(tuned.head),
+            setup.tokenizer.clone(),
+            [1.0; NUM_LABELS],
+            [0.5; NUM_LABELS],
+            opts.previous_sentence,
+        );
+        let predicted = eval::predict(&scorer, &held_gold, &setup.parties, &setup.matcher, &held_gold.parties())?;
+        let report = eval::report(&opts.name, &predicted, [0.5; NUM_LABELS], eval::SegmentationReport::default());
+        eprintln!("fold {}/{k}: out-of-fold macro-F1 {:.3} at 0.5 over {} pairs", fold + 1, report.macro_f1, predicted.pairs.len());
+        folds.push(FoldLog {
+            fold: fold + 1,
+            held_out_articles: held_gold.articles.iter().map(|a| a.id.clone()).collect(),
+            train_examples: fold_train.len(),
+            pairs: predicted.pairs.len(),
+            macro_f1: report.macro_f1,
+            final_train_loss: tuned.epochs.last().map_or(f64::NAN, |e| e.train_loss),
+            seconds: fold_started.elapsed().as_secs_f64(),
+        });
+        pairs.extend(predicted.pairs);
+        scores.extend(predicted.scores);
+        sentences += predicted.sentences;
+        scoring_seconds += predicted.seconds;
+    }
+    let raw = eval::Predictions { pairs, scores, rows: Vec::new(), sentences, seconds: scoring_seconds };
+    let temperature = fit_temperatures(&raw, &|_| true);
+    let calibrated = eval::Predictions {
+        scores: raw.scores.iter().map(|s| std::array::from_fn(|l| score::sigmoid(logit(s[l]) / temperature[l]))).collect(),
+        pairs: raw.pairs.clone(),
+        rows: Vec::new(),
+        sentences,
+        seconds: scoring_seconds,
+    };
+    let thresholds: [f32; NUM_LABELS] = std::array::from_fn(|l| {
+        let (s, y): (Vec<f64>, Vec<bool>) =
+            calibrated.pairs.iter().zip(&calibrated.scores).map(|(p, s)| (crate::types::round_score(s[l]), p.gold[l])).unzip();
+        eval::metrics::best_f1_threshold(&s, &y) as f32
+    });
+    let at_half = eval::report(&opts.name, &raw, [0.5; NUM_LABELS], eval::SegmentationReport::default());
+    let at_chosen = eval::report(&opts.name, &calibrated, thresholds, eval::SegmentationReport::default());
+    eprintln!(
+        "cross-validation ({k} folds, {} pairs): macro-F1 {:.3} at 0.5; thresholds {:?} (macro-F1 {:.3} on the same scores), temperatures {:?}",
+        raw.pairs.len(),
+        at_half.macro_f1,
+        thresholds,
+        at_chosen.macro_f1,
+        temperature
+    );
+    Ok(CrossValidation { folds, temperature, thresholds, at_half, at_chosen, seconds: started.elapsed().as_secs_f64() })
 }
 
 /// Learning-rate factor: linear warm-up over the first 10% of steps, then linear decay to 0.
@@ -312,20 +463,17 @@ fn snapshot(vars: &[(String, Var)]) -> anyhow::Result<HashMap<String, Tensor>> {
 }
 
 /// Dev metrics of the model as it is now (temperature 1, thresholds 0.5).
-fn evaluate_in_memory(
-    head: &StanceHead,
-    tokenizer: &Tokenizer,
-    dev: &GoldSet,
-    parties: &PartySet,
-    matcher: &PartyMatcher,
-    opts: &TrainOptions,
-) -> anyhow::Result<eval::Report> {
-    let name = &opts.name;
-    let scorer =
-        Scorer::from_trained(name, Box::new(head.clone()), tokenizer.clone(), [1.0; NUM_LABELS], [0.5; NUM_LABELS], opts.previous_sentence);
-    let dev_parties = dev.parties();
-    let predictions = eval::predict(&scorer, dev, parties, matcher, &dev_parties)?;
-    Ok(eval::report(name, &predictions, scorer.thresholds(), eval::SegmentationReport { f1: 0.0, matched: 0, predicted: 0, gold: 0 }))
+fn evaluate_in_memory(head: &StanceHead, setup: &Setup, dev: &GoldSet, opts: &TrainOptions) -> anyhow::Result<eval::Report> {
+    let scorer = Scorer::from_trained(
+        &opts.name,
+        Box::new(head.clone()),
+        setup.tokenizer.clone(),
+        [1.0; NUM_LABELS],
+        [0.5; NUM_LABELS],
+        opts.previous_sentence,
+    );
+    let predictions = eval::predict(&scorer, dev, &setup.parties, &setup.matcher, &dev.parties())?;
+    Ok(eval::report(&opts.name, &predictions, scorer.thresholds(), eval::SegmentationReport::default()))
 }
 
 /// Writes the trained tensors (f16) and `stance_model.json` (temperature 1; `stance calibrate` fits it).
@@ -386,28 +534,37 @@ fn logit(p: f32) -> f32 {
     (p / (1.0 - p)).ln()
 }
 
-/// Calibration on dev: temperatures fitted on all of dev (shipped), and the
-/// ECE of temperatures cross-fitted over two halves of dev's articles (an
-/// honest estimate: each half is calibrated by the other).
-#[derive(Debug, Clone, Serialize)]
-pub struct Calibration {
-    pub temperature: [f32; NUM_LABELS],
-    pub ece_uncalibrated: f64,
-    pub ece_cross_fitted: f64,
-    pub ece_in_sample: f64,
+/// Per-label temperatures fitted on the logits of the selected pairs.
+fn fit_temperatures(predictions: &eval::Predictions, select: &dyn Fn(usize) -> bool) -> [f32; NUM_LABELS] {
+    std::array::from_fn(|l| {
+        let (z, y): (Vec<f32>, Vec<bool>) = (0..predictions.pairs.len())
+            .filter(|&i| select(i))
+            .map(|i| (logit(predictions.scores[i][l]), predictions.pairs[i].gold[l]))
+            .unzip();
+        fit_temperature(&z, &y)
+    })
 }
 
-pub fn calibrate(predictions: &eval::Predictions) -> Calibration {
+/// Calibration as measured on dev. The shipped temperatures come from the
+/// train cross-validation when there was one (then every dev figure is
+/// held out), else from all of dev (then `ece_dev` is in-sample).
+#[derive(Debug, Clone, Serialize)]
+pub struct Calibration {
+    /// "train cross-validation" or "dev".
+    pub fitted_on: String,
+    pub temperature: [f32; NUM_LABELS],
+    pub ece_uncalibrated: f64,
+    /// Dev ECE with the shipped temperatures.
+    pub ece_dev: f64,
+    /// Dev ECE with temperatures fitted on one half of dev's articles and measured on the other.
+    pub ece_cross_fitted: f64,
+}
+
+/// `predictions`: dev scored at temperature 1. `shipped`: temperatures fitted elsewhere, if any.
+pub fn calibrate(predictions: &eval::Predictions, shipped: Option<[f32; NUM_LABELS]>) -> Calibration {
     use crate::eval::metrics::expected_calibration_error as ece;
     let pairs = &predictions.pairs;
     let logits: &Vec<[f32; NUM_LABELS]> = &predictions.scores.iter().map(|s| s.map(logit)).collect();
-    let fit = |select: &dyn Fn(usize) -> bool| -> [f32; NUM_LABELS] {
-        std::array::from_fn(|l| {
-            let (z, y): (Vec<f32>, Vec<bool>) =
-                (0..pairs.len()).filter(|&i| select(i)).map(|i| (logits[i][l], pairs[i].gold[l])).unzip();
-            fit_temperature(&z, &y)
-        })
-    };
     let flat_ece = |temps: &dyn Fn(usize) -> [f32; NUM_LABELS]| -> f64 {
         let (s, y): (Vec<f64>, Vec<bool>) = (0..pairs.len())
             .flat_map(|i| {
@@ -417,15 +574,19 @@ pub fn calibrate(predictions: &eval::Predictions) -> Calibration {
             .unzip();
         ece(&s, &y, eval::ECE_BINS)
     };
-    let all = fit(&|_| true);
     let half = |i: usize| pairs[i].article % 2 == 0;
-    let (even, odd) = (fit(&|i| half(i)), fit(&|i| !half(i)));
+    let (even, odd) = (fit_temperatures(predictions, &|i| half(i)), fit_temperatures(predictions, &|i| !half(i)));
+    let (temperature, fitted_on) = match shipped {
+        Some(t) => (t, "train cross-validation"),
+        None => (fit_temperatures(predictions, &|_| true), "dev"),
+    };
     Calibration {
-        temperature: all,
+        fitted_on: fitted_on.to_string(),
+        temperature,
         ece_uncalibrated: flat_ece(&|_| [1.0; NUM_LABELS]),
+        ece_dev: flat_ece(&|_| temperature),
         // each half scored with the temperature fitted on the other half
         ece_cross_fitted: flat_ece(&|i| if half(i) { odd } else { even }),
-        ece_in_sample: flat_ece(&|_| all),
     }
 }
 
@@ -442,11 +603,18 @@ pub struct ModelCard {
     pub best_epoch: usize,
     pub training_seconds: f64,
     pub calibration: Calibration,
+    /// The thresholds the model ships with.
+    pub thresholds: [f32; NUM_LABELS],
+    /// Dev at the shipped thresholds and temperatures.
     pub dev: eval::Report,
+    /// Dev at thresholds 0.5 (shipped temperatures; they do not move 0.5).
+    pub dev_at_half: eval::Report,
+    /// Train at the shipped thresholds, in-sample.
     pub train: eval::Report,
+    pub cross_validation: Option<CrossValidation>,
 }
 
-/// Calibrates on dev, evaluates the saved model on dev and train, writes the card.
+/// Calibrates, evaluates the saved model on dev and train, writes the card.
 pub fn finish(opts: &TrainOptions, outcome: &TrainOutcome, command: &str, training_seconds: f64) -> anyhow::Result<ModelCard> {
     let parties = PartySet::from_file(&opts.parties_file)?;
     let matcher = PartyMatcher::new(&parties)?;
@@ -455,16 +623,16 @@ pub fn finish(opts: &TrainOptions, outcome: &TrainOutcome, command: &str, traini
 
     let uncalibrated = load_saved(&opts.out_dir)?;
     let dev_raw = eval::predict(&uncalibrated, &dev, &parties, &matcher, &dev.parties())?;
-    let calibration = calibrate(&dev_raw);
+    let cv = outcome.cross_validation.as_ref();
+    let calibration = calibrate(&dev_raw, cv.map(|cv| cv.temperature));
     let mut spec = StanceModelSpec::read(&opts.out_dir)?;
     spec.temperature = calibration.temperature;
+    spec.thresholds = cv.map_or([0.5; NUM_LABELS], |cv| cv.thresholds);
     write_spec(&opts.out_dir, &spec)?;
 
     let scorer = load_saved(&opts.out_dir)?;
-    let report_on = |gold: &GoldSet| -> anyhow::Result<eval::Report> {
-        let predictions = eval::predict(&scorer, gold, &parties, &matcher, &gold.parties())?;
-        Ok(eval::report(scorer.name(), &predictions, scorer.thresholds(), eval::segmentation(gold)))
-    };
+    let dev_predictions = eval::predict(&scorer, &dev, &parties, &matcher, &dev.parties())?;
+    let train_predictions = eval::predict(&scorer, &train, &parties, &matcher, &train.parties())?;
     let card = ModelCard {
         name: opts.name.clone(),
         command: command.to_string(),
@@ -476,8 +644,11 @@ pub fn finish(opts: &TrainOptions, outcome: &TrainOutcome, command: &str, traini
         best_epoch: outcome.best_epoch,
         training_seconds,
         calibration,
-        dev: report_on(&dev)?,
-        train: report_on(&train)?,
+        thresholds: spec.thresholds,
+        dev: eval::report(scorer.name(), &dev_predictions, spec.thresholds, eval::segmentation(&dev)),
+        dev_at_half: eval::report(scorer.name(), &dev_predictions, [0.5; NUM_LABELS], eval::segmentation(&dev)),
+        train: eval::report(scorer.name(), &train_predictions, spec.thresholds, eval::segmentation(&train)),
+        cross_validation: outcome.cross_validation.clone(),
     };
     let json_path = opts.out_dir.join("model_card.json");
     std::fs::write(&json_path, serde_json::to_string_pretty(&card)? + "\n").with_context(|| format!("{}: cannot write", json_path.display()))?;
@@ -505,38 +676,84 @@ fn render_card(card: &ModelCard) -> String {
         o.train_from_layer, o.learning_rate, o.batch_size, o.dropout, o.max_length, o.seed, o.epochs, o.patience
     ));
     md.push_str(&format!(
-        "- Shipped weights: `trained.safetensors` ({:.1} MB, f16), laid over the encoder fetched by `make setup`.\n- Training time: {:.0} s on this machine ({} CPU threads).\n\n",
-        card.trained_weights_bytes as f64 / 1e6, card.training_seconds, rayon::current_num_threads()
+        "- Shipped weights: `trained.safetensors` ({:.1} MB, f16), laid over the encoder fetched by `make setup`.\n- Run time: {:.0} s on this machine ({} CPU threads){}.\n\n",
+        card.trained_weights_bytes as f64 / 1e6,
+        card.training_seconds,
+        rayon::current_num_threads(),
+        card.cross_validation.as_ref().map_or(String::new(), |cv| format!(", of which cross-validation {:.0} s", cv.seconds))
     ));
     md.push_str("## Epochs (dev metrics at threshold 0.5, temperature 1)\n\n| epoch | train loss | dev macro-F1 | condemn | support | ceasefire | seconds |\n|---|---|---|---|---|---|---|\n");
     for e in &card.epochs {
+        let dev = |f: fn(&DevEpoch) -> f64| e.dev.as_ref().map_or("-".to_string(), |d| format!("{:.3}", f(d)));
         md.push_str(&format!(
-            "| {} | {:.4} | {:.3} | {:.3} | {:.3} | {:.3} | {:.0} |\n",
-            e.epoch, e.train_loss, e.dev_macro_f1, e.dev_f1[0], e.dev_f1[1], e.dev_f1[2], e.seconds
+            "| {} | {:.4} | {} | {} | {} | {} | {:.0} |\n",
+            e.epoch,
+            e.train_loss,
+            dev(|d| d.macro_f1),
+            dev(|d| d.f1[0]),
+            dev(|d| d.f1[1]),
+            dev(|d| d.f1[2]),
+            e.seconds
         ));
     }
     let last_epoch = card.epochs.last().map_or(0, |e| e.epoch);
-    let selection = if card.best_epoch == last_epoch && last_epoch == o.epochs {
-        "the last epoch, which is also the best on dev: the training schedule alone chose it"
+    let epoch_chosen_on_dev = !(card.best_epoch == last_epoch && last_epoch == o.epochs);
+    let selection = if epoch_chosen_on_dev {
+        "best dev macro-F1: a choice made on dev"
     } else {
-        "best dev macro-F1; the only choice made on dev besides calibration"
+        "the last epoch, which is also the best on dev: the training schedule alone chose it"
     };
     md.push_str(&format!("\nSelected epoch: {} ({selection}).\n\n", card.best_epoch));
-    md.push_str("## Results (closed world, thresholds fixed at 0.5 — not fitted)\n\n| split | pairs | macro-F1 | condemn F1 | support F1 | ceasefire F1 | condemn PR-AUC | support PR-AUC | ceasefire PR-AUC | ECE |\n|---|---|---|---|---|---|---|---|---|---|\n");
-    for (split, r, note) in [("dev", &card.dev, " (epoch chosen on dev; ECE in-sample)"), ("train", &card.train, " (in-sample: trained on it)")] {
+
+    let fmt_thresholds = |t: &[f32; NUM_LABELS]| t.iter().map(|v| format!("{v:.2}")).collect::<Vec<_>>().join(" / ");
+    let shipped = fmt_thresholds(&card.thresholds);
+    let dev_note = match (&card.cross_validation, epoch_chosen_on_dev) {
+        (Some(_), false) => "held out: nothing fitted on it",
+        (Some(_), true) => "held out but for the epoch choice",
+        (None, _) => "ECE in-sample: temperatures fitted on dev",
+    };
+    md.push_str("## Results (closed world: annotated sentences × the parties of the gold file)\n\n");
+    md.push_str("Thresholds are condemn / support / ceasefire; the labels' F1 and PR-AUC follow the same order.\n\n");
+    md.push_str("| split | thresholds | pairs | macro-F1 | condemn F1 | support F1 | ceasefire F1 | condemn PR-AUC | support PR-AUC | ceasefire PR-AUC | ECE |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+    let mut rows: Vec<(String, String, &eval::Report)> = vec![
+        (format!("dev ({dev_note})"), shipped.clone(), &card.dev),
+        ("dev at 0.5 (for comparison)".into(), fmt_thresholds(&[0.5; NUM_LABELS]), &card.dev_at_half),
+        ("train (in-sample: trained on it)".into(), shipped, &card.train),
+    ];
+    if let Some(cv) = &card.cross_validation {
+        let k = cv.folds.len();
+        rows.push((format!("train, {k}-fold cross-validated (out-of-fold, temperature 1)"), fmt_thresholds(&[0.5; NUM_LABELS]), &cv.at_half));
+        rows.push((
+            format!("train, {k}-fold cross-validated, at the thresholds chosen on these scores (optimistic)"),
+            fmt_thresholds(&cv.thresholds),
+            &cv.at_chosen,
+        ));
+    }
+    for (split, thresholds, r) in rows {
         let f = |l: &str| r.labels[l].metrics.f1;
         let ap = |l: &str| r.labels[l].metrics.pr_auc.map(|v| format!("{v:.3}")).unwrap_or_else(|| "-".into());
         md.push_str(&format!(
-            "| {split}{note} | {} | {:.3} | {:.3} | {:.3} | {:.3} | {} | {} | {} | {:.3} |\n",
+            "| {split} | {thresholds} | {} | {:.3} | {:.3} | {:.3} | {:.3} | {} | {} | {} | {:.3} |\n",
             r.pairs, r.macro_f1, f("condemn"), f("support"), f("ceasefire"), ap("condemn"), ap("support"), ap("ceasefire"), r.ece
         ));
     }
+    if let Some(cv) = &card.cross_validation {
+        md.push_str(&format!(
+            "\n## Cross-validation on train\n\n{} folds, grouped by article (articles shuffled with the seed, dealt round-robin); each fold is trained with the recipe above (all epochs, no dev) and scores its held-out articles. The out-of-fold scores fit the shipped per-label temperatures and then choose the shipped thresholds (best out-of-fold F1 on the grid 0.05–0.95, ties to the nearest 0.5). {:.0} s.\n\n| fold | held-out articles | train examples | pairs | out-of-fold macro-F1 at 0.5 | seconds |\n|---|---|---|---|---|---|\n",
+            cv.folds.len(),
+            cv.seconds
+        ));
+        for f in &cv.folds {
+            md.push_str(&format!("| {} | {} | {} | {} | {:.3} | {:.0} |\n", f.fold, f.held_out_articles.len(), f.train_examples, f.pairs, f.macro_f1, f.seconds));
+        }
+    }
     let c = &card.calibration;
+    let ece_dev_note = if c.fitted_on == "dev" { "in-sample: fitted and measured on all of dev" } else { "held out" };
     md.push_str(&format!(
-        "\n## Calibration\n\nPer-label temperature on the logit, fitted on dev: condemn {:.3}, support {:.3}, ceasefire {:.3}. Dev ECE (10 bins, all labels): uncalibrated {:.4}; cross-fitted (temperatures fitted on one half of dev's articles, measured on the other) {:.4}; in-sample (fitted and measured on all of dev) {:.4}. Temperature scaling does not move the 0.5 decision boundary, so F1 is unaffected.\n",
-        c.temperature[0], c.temperature[1], c.temperature[2], c.ece_uncalibrated, c.ece_cross_fitted, c.ece_in_sample
+        "\n## Calibration\n\nPer-label temperature on the logit, fitted on {}: condemn {:.3}, support {:.3}, ceasefire {:.3}. Dev ECE (10 bins, all labels): uncalibrated {:.4}; with these temperatures {:.4} ({ece_dev_note}); cross-fitted on dev (temperatures fitted on one half of dev's articles, measured on the other) {:.4}.\n",
+        c.fitted_on, c.temperature[0], c.temperature[1], c.temperature[2], c.ece_uncalibrated, c.ece_dev, c.ece_cross_fitted
     ));
-    md.push_str("\n## Per party on dev (F1; positives in brackets)\n\n| party | condemn | support | ceasefire |\n|---|---|---|---|\n");
+    md.push_str("\n## Per party on dev (F1 at the shipped thresholds; positives in brackets)\n\n| party | condemn | support | ceasefire |\n|---|---|---|---|\n");
     for (party, labels) in &card.dev.parties {
         let cell = |l: &str| format!("{:.2} ({})", labels[l].metrics.f1, labels[l].metrics.positives);
         md.push_str(&format!("| {party} | {} | {} | {} |\n", cell("condemn"), cell("support"), cell("ceasefire")));

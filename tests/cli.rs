@@ -229,7 +229,7 @@ fn train_writes_a_model_directory_that_scores() {
     std::fs::write(train.join("articles.jsonl"), articles.join("\n") + "\n").unwrap();
     std::fs::write(train.join("gold.jsonl"), gold.join("\n") + "\n").unwrap();
 
-    let run = stance(&["train", "--train", train.to_str().unwrap(), "--out", model.to_str().unwrap(), "--epochs", "1"]);
+    let run = stance(&["train", "--train", train.to_str().unwrap(), "--out", model.to_str().unwrap(), "--epochs", "1", "--cv-folds", "2"]);
     assert!(run.status.success(), "{}", stderr(&run));
     let log = stderr(&run);
     let reported: usize = log.split("train: ").nth(1).and_then(|s| s.split(' ').next()).and_then(|n| n.parse().ok()).expect(&log);
@@ -239,6 +239,32 @@ fn train_writes_a_model_directory_that_scores() {
     for file in ["stance_model.json", "trained.safetensors", "model_card.md"] {
         assert!(model.join(file).is_file(), "{file}");
     }
+    // Two folds, one article held out each; the model ships the thresholds
+    // and temperatures the folds chose, and the card says so.
+    let cv = &card["cross_validation"];
+    let folds = cv["folds"].as_array().expect("cross_validation.folds");
+    assert_eq!(folds.len(), 2);
+    let held: Vec<&str> = folds.iter().flat_map(|f| f["held_out_articles"].as_array().unwrap()).map(|a| a.as_str().unwrap()).collect();
+    assert_eq!(held.len(), 2);
+    assert!(ids.iter().all(|id| held.contains(&id.as_str())), "{held:?} vs {ids:?}");
+    let spec: Value = serde_json::from_str(&std::fs::read_to_string(model.join("stance_model.json")).unwrap()).unwrap();
+    assert_eq!(spec["thresholds"], cv["thresholds"]);
+    assert_eq!(spec["temperature"], cv["temperature"]);
+    assert_eq!(card["calibration"]["fitted_on"], "train cross-validation");
+    for t in spec["thresholds"].as_array().unwrap() {
+        let t = t.as_f64().unwrap();
+        assert!((0.05 - 1e-6..=0.95 + 1e-6).contains(&t), "threshold {t}");
+    }
+    assert!(std::fs::read_to_string(model.join("model_card.md")).unwrap().contains("2-fold cross-validated"));
+
+    // Training is reproducible: the same seed without cross-validation (which
+    // runs after the final model) gives byte-identical weights.
+    let again = dir.path().join("again");
+    let run = stance(&["train", "--train", train.to_str().unwrap(), "--out", again.to_str().unwrap(), "--epochs", "1", "--cv-folds", "0"]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert!(std::fs::read(model.join("trained.safetensors")).unwrap() == std::fs::read(again.join("trained.safetensors")).unwrap());
+    let spec: Value = serde_json::from_str(&std::fs::read_to_string(again.join("stance_model.json")).unwrap()).unwrap();
+    assert_eq!(spec["thresholds"], serde_json::json!([0.5, 0.5, 0.5]));
 
     let out = dir.path().join("scored.jsonl");
     let score = Command::new(BIN)

@@ -2,7 +2,7 @@
 //! split) and `gold.jsonl` (one row per (sentence, party)), and the contract's
 //! closed world over them.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::BufRead;
 use std::path::Path;
 
@@ -101,6 +101,15 @@ impl GoldSet {
             }
         }
         Ok(())
+    }
+
+    /// The articles at `indices` (in that order) and their gold rows: one
+    /// fold of an article-grouped split.
+    pub fn subset(&self, indices: &[usize]) -> GoldSet {
+        let articles: Vec<GoldArticle> = indices.iter().map(|&i| self.articles[i].clone()).collect();
+        let ids: HashSet<&str> = articles.iter().map(|a| a.id.as_str()).collect();
+        let rows = self.rows.iter().filter(|r| ids.contains(r.article_id.as_str())).cloned().collect();
+        GoldSet { articles, rows }
     }
 
     pub fn article_index(&self) -> HashMap<&str, usize> {

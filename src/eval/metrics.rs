@@ -94,6 +94,25 @@ pub fn binary_metrics(scores: &[f64], gold: &[bool], threshold: f64) -> BinaryMe
     }
 }
 
+/// The threshold on a fixed grid (0.05, 0.06, …, 0.95) with the highest F1
+/// of `score >= threshold`; among equal F1s, the one nearest 0.5, then the
+/// lower. Used on out-of-fold predictions (cross-validation on train), never
+/// on the data a threshold is then reported on. The grid keeps the choice
+/// away from the extremes, where one or two examples decide it.
+pub fn best_f1_threshold(scores: &[f64], gold: &[bool]) -> f64 {
+    let grid = (5..=95).map(|k| k as f64 / 100.0);
+    let mut best: (f64, f64) = (f64::NEG_INFINITY, 0.5);
+    for threshold in grid {
+        let f1 = binary_metrics(scores, gold, threshold).f1;
+        let better = f1 > best.0 + 1e-12
+            || ((f1 - best.0).abs() <= 1e-12 && (threshold - 0.5).abs() < (best.1 - 0.5).abs() - 1e-12);
+        if better {
+            best = (f1, threshold);
+        }
+    }
+    best.1
+}
+
 /// PR-AUC as average precision, scikit-learn's definition
 /// (`average_precision_score`): `AP = sum_n (R_n - R_{n-1}) * P_n` over the
 /// distinct score thresholds in descending order, with `R_0 = 0`. Tied scores
@@ -626,5 +645,27 @@ mod tests {
             );
         }
         assert_eq!(reliability_bins(&[0.3], &[T], 0).len(), 1);
+    }
+
+    #[test]
+    fn best_threshold_separates_when_it_can() {
+        // Positives at 0.3 and 0.35, negatives below 0.2 and one at 0.9:
+        // any threshold in (0.2, 0.3] finds both positives with one false
+        // positive (F1 0.8); 0.3 is the one nearest 0.5.
+        let scores = [0.1, 0.15, 0.3, 0.35, 0.9];
+        let gold = [F, F, T, T, F];
+        assert_close!(best_f1_threshold(&scores, &gold), 0.3);
+        assert_close!(binary_metrics(&scores, &gold, 0.3).f1, 0.8);
+    }
+
+    #[test]
+    fn best_threshold_prefers_one_half_on_ties() {
+        // Perfectly separated at any threshold in (0.2, 0.8]: 0.5 wins the tie.
+        assert_close!(best_f1_threshold(&[0.2, 0.8], &[F, T]), 0.5);
+        // No positives: F1 is 0 everywhere, so 0.5 again.
+        assert_close!(best_f1_threshold(&[0.2, 0.8], &[F, F]), 0.5);
+        // All positives: every threshold at or below the lowest score gives
+        // F1 1; the nearest to 0.5 among them is the lowest score itself.
+        assert_close!(best_f1_threshold(&[0.42, 0.9], &[T, T]), 0.42);
     }
 }

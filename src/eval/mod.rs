@@ -124,7 +124,7 @@ pub struct Report {
     pub sentences: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct SegmentationReport {
     pub f1: f64,
     pub matched: usize,
