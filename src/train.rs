@@ -325,14 +325,7 @@ fn cross_validate(opts: &TrainOptions, setup: &Setup, gold: &GoldSet) -> anyhow:
         let fold_train = examples(&fit_gold, setup, opts.previous_sentence)?;
         eprintln!("cross-validation fold {}/{k}: {} examples from {} articles, {} articles held out", fold + 1, fold_train.len(), rest.len(), held.len());
         let tuned = fine_tune(opts, setup, &fold_train, opts.seed + 1 + fold as u64, None, &format!("fold {}/{k} ", fold + 1))?;
-        let scorer = Scorer::from_trained(
-            &opts.name,
-            Box::new(tuned.head),
-            setup.tokenizer.clone(),
-            [1.0; NUM_LABELS],
-            [0.5; NUM_LABELS],
-            opts.previous_sentence,
-        );
+        let scorer = raw_scorer(tuned.head, setup, opts);
         let predicted = eval::predict(&scorer, &held_gold, &setup.parties, &setup.matcher, &held_gold.parties())?;
         let report = eval::report(&opts.name, &predicted, [0.5; NUM_LABELS], eval::SegmentationReport::default());
         eprintln!("fold {}/{k}: out-of-fold macro-F1 {:.3} at 0.5 over {} pairs", fold + 1, report.macro_f1, predicted.pairs.len());
@@ -462,16 +455,14 @@ fn snapshot(vars: &[(String, Var)]) -> anyhow::Result<HashMap<String, Tensor>> {
     vars.iter().map(|(name, var)| Ok((name.clone(), var.as_tensor().detach().copy()?))).collect()
 }
 
+/// A scorer over a model still in memory: temperature 1, thresholds 0.5.
+fn raw_scorer(head: StanceHead, setup: &Setup, opts: &TrainOptions) -> Scorer {
+    Scorer::from_trained(&opts.name, Box::new(head), setup.tokenizer.clone(), [1.0; NUM_LABELS], [0.5; NUM_LABELS], opts.previous_sentence)
+}
+
 /// Dev metrics of the model as it is now (temperature 1, thresholds 0.5).
 fn evaluate_in_memory(head: &StanceHead, setup: &Setup, dev: &GoldSet, opts: &TrainOptions) -> anyhow::Result<eval::Report> {
-    let scorer = Scorer::from_trained(
-        &opts.name,
-        Box::new(head.clone()),
-        setup.tokenizer.clone(),
-        [1.0; NUM_LABELS],
-        [0.5; NUM_LABELS],
-        opts.previous_sentence,
-    );
+    let scorer = raw_scorer(head.clone(), setup, opts);
     let predictions = eval::predict(&scorer, dev, &setup.parties, &setup.matcher, &dev.parties())?;
     Ok(eval::report(&opts.name, &predictions, scorer.thresholds(), eval::SegmentationReport::default()))
 }
