@@ -210,8 +210,9 @@ fn eval_reports_and_an_independent_script_agrees() {
 }
 
 /// `stance train` end to end on a tiny train split (2 articles, 1 epoch):
-/// the model directory it writes loads, scores, and its card counts the
-/// examples the run reported.
+/// its card counts the examples the run reported, 2-fold cross-validation
+/// sets the shipped thresholds and temperatures, a second run with the same
+/// seed writes the same weights, and the model directory loads and scores.
 #[test]
 fn train_writes_a_model_directory_that_scores() {
     let dir = tempfile::tempdir().unwrap();

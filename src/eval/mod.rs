@@ -31,12 +31,12 @@ pub struct Predictions {
     pub seconds: f64,
 }
 
-/// Mentions of `party` in `sentence`, offsets relative to the sentence.
 /// The sentence before `index` ("" for the first).
 pub fn previous_sentence(sentences: &[String], index: usize) -> &str {
     index.checked_sub(1).map_or("", |i| sentences[i].as_str())
 }
 
+/// Mentions of `party` in `sentence`, offsets relative to the sentence.
 pub fn party_mentions(matcher: &PartyMatcher, sentence: &str, party: usize) -> Vec<Mention> {
     matcher.find(sentence).into_iter().find(|m| m.party == party).map(|m| m.mentions).unwrap_or_default()
 }
