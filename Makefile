@@ -30,7 +30,7 @@ test: setup
 
 ## train: reproduce the committed default model (models/stance-minilm)
 train: setup
-	$(BIN) train --train datasets/train --dev datasets/dev --out models/stance-minilm --epochs 8 --patience 8 --lr 8e-5 --cv-folds 3
+	$(BIN) train --train datasets/train --dev datasets/dev --out models/stance-minilm --epochs 8 --patience 8 --lr 8e-5 --average-last 3 --cv-folds 3
 
 ## eval: evaluate the default model on the dev split, with plots
 eval: setup

@@ -98,6 +98,7 @@ pub fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
         patience: args.patience,
         previous_sentence: args.previous_sentence,
         cv_folds: args.cv_folds,
+        average_last: args.average_last,
     };
     let started = std::time::Instant::now();
     let outcome = train::run(&opts)?;

@@ -122,6 +122,9 @@ pub struct TrainArgs {
     /// Cross-validation folds on train (grouped by article) that choose the shipped thresholds and temperatures; 0 = none (thresholds 0.5, temperatures fitted on dev). Each fold is a full fine-tuning run.
     #[arg(long, default_value_t = 3)]
     pub cv_folds: usize,
+    /// Ship the mean of the last K epochs' weights (checkpoint averaging) instead of the best dev epoch; 1 = off. Needs --patience of at least --epochs.
+    #[arg(long, default_value_t = 1)]
+    pub average_last: usize,
 }
 
 #[derive(Debug, Args)]

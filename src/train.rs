@@ -55,6 +55,8 @@ pub struct TrainOptions {
     /// Article-grouped cross-validation folds on train (0 = none); they fit
     /// the shipped thresholds and temperatures.
     pub cv_folds: usize,
+    /// Ship the mean of the last this-many epochs' weights (1 = the selected epoch's).
+    pub average_last: usize,
 }
 
 /// One training or dev example.
@@ -164,6 +166,8 @@ pub struct TrainOutcome {
     pub train_examples: usize,
     pub epochs: Vec<EpochLog>,
     pub best_epoch: usize,
+    /// Epochs whose weights were averaged into the shipped ones (empty: `best_epoch`'s own).
+    pub averaged_epochs: Vec<usize>,
     pub out_dir: PathBuf,
     pub cross_validation: Option<CrossValidation>,
 }
@@ -178,12 +182,14 @@ struct Setup {
     tokenizer: Tokenizer,
 }
 
-/// A fine-tuned model: the head as the last epoch left it, and the weights of the selected epoch.
+/// A fine-tuned model: the head as the last epoch left it (or the average,
+/// when averaging), and the weights to ship.
 struct FineTuned {
     head: StanceHead,
     weights: HashMap<String, Tensor>,
     epochs: Vec<EpochLog>,
     best_epoch: usize,
+    averaged_epochs: Vec<usize>,
 }
 
 pub fn run(opts: &TrainOptions) -> anyhow::Result<TrainOutcome> {
@@ -197,6 +203,12 @@ pub fn run(opts: &TrainOptions) -> anyhow::Result<TrainOutcome> {
         opts.cv_folds,
         train_gold.articles.len(),
         opts.train_dir.display()
+    );
+    anyhow::ensure!(
+        (1..=opts.epochs).contains(&opts.average_last) && (opts.average_last == 1 || opts.patience >= opts.epochs),
+        "--average-last {}: use 1 (off) to --epochs ({}); averaging needs every epoch, so --patience must be at least --epochs",
+        opts.average_last,
+        opts.epochs
     );
 
     let encoder_dir = hub::resolve(&opts.encoder, &hub::MODEL_FILES)?;
@@ -217,17 +229,18 @@ pub fn run(opts: &TrainOptions) -> anyhow::Result<TrainOutcome> {
     );
     let tuned = fine_tune(opts, &setup, &train, opts.seed, Some(&dev_gold), "")?;
     save(opts, &tuned.weights)?;
-    let (train_examples, epochs, best_epoch) = (train.len(), tuned.epochs, tuned.best_epoch);
+    let (train_examples, epochs, best_epoch, averaged_epochs) = (train.len(), tuned.epochs, tuned.best_epoch, tuned.averaged_epochs);
     drop((train, tuned.head, tuned.weights));
 
     let cross_validation = if opts.cv_folds >= 2 { Some(cross_validate(opts, &setup, &train_gold)?) } else { None };
-    Ok(TrainOutcome { train_examples, epochs, best_epoch, out_dir: opts.out_dir.clone(), cross_validation })
+    Ok(TrainOutcome { train_examples, epochs, best_epoch, averaged_epochs, out_dir: opts.out_dir.clone(), cross_validation })
 }
 
 /// One fine-tuning run over `train`, seeded by `seed` (initialisation, data
 /// order, dropout). With `dev`, each epoch is scored on it and the best dev
 /// macro-F1 is selected (stopping after `patience` epochs without gain);
-/// without, the last epoch is.
+/// without, the last epoch is. With `average_last` K > 1 the mean of the
+/// last K epochs' weights is shipped instead, and `head` holds it too.
 fn fine_tune(opts: &TrainOptions, setup: &Setup, train: &[Example], seed: u64, dev: Option<&GoldSet>, run_name: &str) -> anyhow::Result<FineTuned> {
     let (device, config) = (&setup.device, &setup.config);
     let mut rng = StdRng::seed_from_u64(seed);
@@ -247,6 +260,8 @@ fn fine_tune(opts: &TrainOptions, setup: &Setup, train: &[Example], seed: u64, d
     let steps_per_epoch = train.len().div_ceil(opts.batch_size);
     let total_steps = steps_per_epoch * opts.epochs;
     let mut step = 0;
+    let first_averaged = opts.epochs + 1 - opts.average_last.max(1);
+    let mut average = WeightAverage::default();
     for epoch in 1..=opts.epochs {
         let started = Instant::now();
         let batches = shuffled_batches(train, opts.batch_size, &mut rng);
@@ -295,6 +310,9 @@ fn fine_tune(opts: &TrainOptions, setup: &Setup, train: &[Example], seed: u64, d
         if best.as_ref().is_none_or(|(m, _, _)| merit > *m) {
             best = Some((merit, epoch, snapshot(&vars)?));
         }
+        if opts.average_last > 1 && epoch >= first_averaged {
+            average.add(epoch, snapshot(&vars)?)?;
+        }
         logs.push(log);
         let best_epoch = best.as_ref().map(|b| b.1).unwrap_or(epoch);
         if epoch - best_epoch >= opts.patience {
@@ -302,8 +320,24 @@ fn fine_tune(opts: &TrainOptions, setup: &Setup, train: &[Example], seed: u64, d
             break;
         }
     }
-    let (_, best_epoch, weights) = best.context("no epoch was run")?;
-    Ok(FineTuned { head, weights, epochs: logs, best_epoch })
+    let (_, mut best_epoch, mut weights) = best.context("no epoch was run")?;
+    let averaged_epochs = average.epochs.clone();
+    if let Some(mean) = average.mean()? {
+        weights = mean;
+        for (name, var) in &vars {
+            var.set(&weights[name])?;
+        }
+        best_epoch = opts.epochs;
+        if let Some(dev) = dev {
+            let report = evaluate_in_memory(&head, setup, dev, opts)?;
+            let f1 = LABELS.map(|l| report.labels[l].metrics.f1);
+            eprintln!(
+                "{run_name}mean of epochs {averaged_epochs:?}: dev macro-F1 {:.3} (condemn {:.3}, support {:.3}, ceasefire {:.3})",
+                report.macro_f1, f1[0], f1[1], f1[2]
+            );
+        }
+    }
+    Ok(FineTuned { head, weights, epochs: logs, best_epoch, averaged_epochs })
 }
 
 /// Article-grouped k-fold cross-validation on train (see [`CrossValidation`]).
@@ -451,6 +485,31 @@ fn shuffled_batches(examples: &[Example], batch_size: usize, rng: &mut StdRng) -
     batches
 }
 
+/// Running sum of weight snapshots, for checkpoint averaging.
+#[derive(Default)]
+struct WeightAverage {
+    sum: Option<HashMap<String, Tensor>>,
+    /// The epochs added so far.
+    epochs: Vec<usize>,
+}
+
+impl WeightAverage {
+    fn add(&mut self, epoch: usize, weights: HashMap<String, Tensor>) -> candle_core::Result<()> {
+        self.sum = Some(match self.sum.take() {
+            None => weights,
+            Some(sum) => sum.into_iter().map(|(name, total)| Ok((name.clone(), (total + &weights[&name])?))).collect::<candle_core::Result<_>>()?,
+        });
+        self.epochs.push(epoch);
+        Ok(())
+    }
+
+    /// The elementwise mean of what was added; `None` if nothing was.
+    fn mean(self) -> candle_core::Result<Option<HashMap<String, Tensor>>> {
+        let n = self.epochs.len() as f64;
+        self.sum.map(|sum| sum.into_iter().map(|(name, total)| Ok((name, (total / n)?))).collect()).transpose()
+    }
+}
+
 fn snapshot(vars: &[(String, Var)]) -> anyhow::Result<HashMap<String, Tensor>> {
     vars.iter().map(|(name, var)| Ok((name.clone(), var.as_tensor().detach().copy()?))).collect()
 }
@@ -592,6 +651,8 @@ pub struct ModelCard {
     pub train_examples: usize,
     pub epochs: Vec<EpochLog>,
     pub best_epoch: usize,
+    /// Epochs whose mean weights are shipped (empty: `best_epoch`'s own).
+    pub averaged_epochs: Vec<usize>,
     pub training_seconds: f64,
     pub calibration: Calibration,
     /// The thresholds the model ships with.
@@ -633,6 +694,7 @@ pub fn finish(opts: &TrainOptions, outcome: &TrainOutcome, command: &str, traini
         train_examples: outcome.train_examples,
         epochs: outcome.epochs.clone(),
         best_epoch: outcome.best_epoch,
+        averaged_epochs: outcome.averaged_epochs.clone(),
         training_seconds,
         calibration,
         thresholds: spec.thresholds,
@@ -688,13 +750,22 @@ fn render_card(card: &ModelCard) -> String {
         ));
     }
     let last_epoch = card.epochs.last().map_or(0, |e| e.epoch);
-    let epoch_chosen_on_dev = !(card.best_epoch == last_epoch && last_epoch == o.epochs);
-    let selection = if epoch_chosen_on_dev {
-        "best dev macro-F1: a choice made on dev"
+    let averaged = !card.averaged_epochs.is_empty();
+    let epoch_chosen_on_dev = !averaged && !(card.best_epoch == last_epoch && last_epoch == o.epochs);
+    if averaged {
+        let (first, last) = (card.averaged_epochs[0], card.averaged_epochs[card.averaged_epochs.len() - 1]);
+        md.push_str(&format!(
+            "\nShipped weights: the mean of epochs {first}–{last} (checkpoint averaging, `--average-last {}`); the schedule alone chose them, dev only watched.\n\n",
+            o.average_last
+        ));
     } else {
-        "the last epoch, which is also the best on dev: the training schedule alone chose it"
-    };
-    md.push_str(&format!("\nSelected epoch: {} ({selection}).\n\n", card.best_epoch));
+        let selection = if epoch_chosen_on_dev {
+            "best dev macro-F1: a choice made on dev"
+        } else {
+            "the last epoch, which is also the best on dev: the training schedule alone chose it"
+        };
+        md.push_str(&format!("\nSelected epoch: {} ({selection}).\n\n", card.best_epoch));
+    }
 
     let fmt_thresholds = |t: &[f32; NUM_LABELS]| t.iter().map(|v| format!("{v:.2}")).collect::<Vec<_>>().join(" / ");
     let shipped = fmt_thresholds(&card.thresholds);
@@ -751,4 +822,33 @@ fn render_card(card: &ModelCard) -> String {
     }
     md.push_str("\nThe held-out test split was never seen. Numbers come from `model_card.json`, written by the same run.\n");
     md
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn weights(a: &[f32], b: f32) -> HashMap<String, Tensor> {
+        let mut w = HashMap::new();
+        w.insert("a".to_string(), Tensor::new(a, &Device::Cpu).unwrap());
+        w.insert("b".to_string(), Tensor::new(&[b], &Device::Cpu).unwrap());
+        w
+    }
+
+    #[test]
+    fn weight_average_is_the_elementwise_mean_of_the_added_epochs() {
+        let mut average = WeightAverage::default();
+        average.add(6, weights(&[1.0, -2.0], 0.5)).unwrap();
+        average.add(7, weights(&[2.0, 4.0], 1.5)).unwrap();
+        average.add(8, weights(&[6.0, 1.0], -0.5)).unwrap();
+        assert_eq!(average.epochs, vec![6, 7, 8]);
+        let mean = average.mean().unwrap().expect("three epochs were added");
+        assert_eq!(mean["a"].to_vec1::<f32>().unwrap(), vec![3.0, 1.0]);
+        assert_eq!(mean["b"].to_vec1::<f32>().unwrap(), vec![0.5]);
+    }
+
+    #[test]
+    fn weight_average_of_nothing_is_none() {
+        assert!(WeightAverage::default().mean().unwrap().is_none());
+    }
 }

@@ -214,6 +214,17 @@ fn eval_reports_and_an_independent_script_agrees() {
 /// sets the shipped thresholds and temperatures, a second run with the same
 /// seed writes the same weights, and the model directory loads and scores.
 #[test]
+fn train_refuses_an_average_over_more_epochs_than_it_runs() {
+    let out = tempfile::tempdir().unwrap();
+    for args in [["--epochs", "2", "--average-last", "3", "--patience", "8"], ["--epochs", "4", "--average-last", "2", "--patience", "2"]] {
+        let run = stance(&[&["train", "--out", out.path().to_str().unwrap(), "--cv-folds", "0"][..], &args[..]].concat());
+        assert!(!run.status.success());
+        assert!(stderr(&run).contains("--average-last"), "{}", stderr(&run));
+    }
+    assert!(!out.path().join("trained.safetensors").exists());
+}
+
+#[test]
 fn train_writes_a_model_directory_that_scores() {
     let dir = tempfile::tempdir().unwrap();
     let (train, model) = (dir.path().join("train"), dir.path().join("model"));
@@ -230,7 +241,7 @@ fn train_writes_a_model_directory_that_scores() {
     std::fs::write(train.join("articles.jsonl"), articles.join("\n") + "\n").unwrap();
     std::fs::write(train.join("gold.jsonl"), gold.join("\n") + "\n").unwrap();
 
-    let run = stance(&["train", "--train", train.to_str().unwrap(), "--out", model.to_str().unwrap(), "--epochs", "1", "--cv-folds", "2"]);
+    let run = stance(&["train", "--train", train.to_str().unwrap(), "--out", model.to_str().unwrap(), "--epochs", "2", "--patience", "2", "--average-last", "2", "--cv-folds", "2"]);
     assert!(run.status.success(), "{}", stderr(&run));
     let log = stderr(&run);
     let reported: usize = log.split("train: ").nth(1).and_then(|s| s.split(' ').next()).and_then(|n| n.parse().ok()).expect(&log);
@@ -256,12 +267,16 @@ fn train_writes_a_model_directory_that_scores() {
         let t = t.as_f64().unwrap();
         assert!((0.05 - 1e-6..=0.95 + 1e-6).contains(&t), "threshold {t}");
     }
-    assert!(std::fs::read_to_string(model.join("model_card.md")).unwrap().contains("2-fold cross-validated"));
+    let card_md = std::fs::read_to_string(model.join("model_card.md")).unwrap();
+    assert!(card_md.contains("2-fold cross-validated"));
+    // The shipped weights are the mean of both epochs, and the card says so.
+    assert_eq!(card["averaged_epochs"], serde_json::json!([1, 2]));
+    assert!(card_md.contains("the mean of epochs 1–2"), "{card_md}");
 
     // Training is reproducible: the same seed without cross-validation (which
     // runs after the final model) gives byte-identical weights.
     let again = dir.path().join("again");
-    let run = stance(&["train", "--train", train.to_str().unwrap(), "--out", again.to_str().unwrap(), "--epochs", "1", "--cv-folds", "0"]);
+    let run = stance(&["train", "--train", train.to_str().unwrap(), "--out", again.to_str().unwrap(), "--epochs", "2", "--patience", "2", "--average-last", "2", "--cv-folds", "0"]);
     assert!(run.status.success(), "{}", stderr(&run));
     assert!(std::fs::read(model.join("trained.safetensors")).unwrap() == std::fs::read(again.join("trained.safetensors")).unwrap());
     let spec: Value = serde_json::from_str(&std::fs::read_to_string(again.join("stance_model.json")).unwrap()).unwrap();
