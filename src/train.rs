@@ -256,7 +256,10 @@ fn fine_tune(opts: &TrainOptions, setup: &Setup, train: &[Example], seed: u64, d
     let cached = if opts.train_from_layer > 0 { Some(frozen_states(&head, train, opts.train_from_layer)?) } else { None };
 
     let mut logs = Vec::new();
-    let mut best: Option<(f64, usize, HashMap<String, Tensor>)> = None;
+    let averaging = opts.average_last > 1;
+    // Best epoch so far by merit; its weights are kept only when they can ship (not averaging).
+    let mut best: Option<(f64, usize)> = None;
+    let mut best_weights = None;
     let steps_per_epoch = train.len().div_ceil(opts.batch_size);
     let total_steps = steps_per_epoch * opts.epochs;
     let mut step = 0;
@@ -307,10 +310,13 @@ fn fine_tune(opts: &TrainOptions, setup: &Setup, train: &[Example], seed: u64, d
         eprintln!("{run_name}epoch {epoch}: loss {:.4}{dev_text}, {:.0} s", log.train_loss, log.seconds);
         // Without dev, later epochs always win: the schedule alone decides.
         let merit = log.dev.map_or(epoch as f64, |d| d.macro_f1);
-        if best.as_ref().is_none_or(|(m, _, _)| merit > *m) {
-            best = Some((merit, epoch, snapshot(&vars)?));
+        if best.is_none_or(|(m, _)| merit > m) {
+            best = Some((merit, epoch));
+            if !averaging {
+                best_weights = Some(snapshot(&vars)?);
+            }
         }
-        if opts.average_last > 1 && epoch >= first_averaged {
+        if averaging && epoch >= first_averaged {
             average.add(epoch, snapshot(&vars)?)?;
         }
         logs.push(log);
@@ -320,12 +326,11 @@ fn fine_tune(opts: &TrainOptions, setup: &Setup, train: &[Example], seed: u64, d
             break;
         }
     }
-    let (_, mut best_epoch, mut weights) = best.context("no epoch was run")?;
+    let (_, mut best_epoch) = best.context("no epoch was run")?;
     let averaged_epochs = average.epochs.clone();
-    if let Some(mean) = average.mean()? {
-        weights = mean;
+    let weights = if let Some(mean) = average.mean()? {
         for (name, var) in &vars {
-            var.set(&weights[name])?;
+            var.set(&mean[name])?;
         }
         best_epoch = opts.epochs;
         if let Some(dev) = dev {
@@ -336,7 +341,10 @@ fn fine_tune(opts: &TrainOptions, setup: &Setup, train: &[Example], seed: u64, d
                 report.macro_f1, f1[0], f1[1], f1[2]
             );
         }
-    }
+        mean
+    } else {
+        best_weights.context("no epoch was run")?
+    };
     Ok(FineTuned { head, weights, epochs: logs, best_epoch, averaged_epochs })
 }
 
