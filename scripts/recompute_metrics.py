@@ -5,7 +5,7 @@ An independent check of the Rust implementation (python3 standard library
 only): it reads the evaluation's inputs and the `--predictions` rows that
 `stance eval` wrote, applies the closed-world protocol of CONTRACT.md
 (section `stance eval`) and prints per-label precision / recall / F1 and
-macro-F1, plus F1 per party.
+macro-F1, plus F1 per party, and holder accuracy.
 
     python3 scripts/recompute_metrics.py \\
         --articles datasets/dev/articles.jsonl --gold datasets/dev/gold.jsonl \\
@@ -23,7 +23,8 @@ Protocol:
     are no positives, F1 = 0 when precision + recall = 0 (as in Rust).
 
 With --report, compares against the Rust JSON report: `macro_f1` and each
-label's `f1` (required), and, where the report has them, `pairs`, each
+label's `f1` (required), and, where the report has them, `pairs`, the
+holder accuracy and its row count, each
 label's `positives`, and each party's per-label `f1`. Exit status: 0 when
 everything matches within --tol, 1 on a mismatch, 2 on unreadable input.
 """
@@ -84,13 +85,15 @@ def load_articles(path):
 
 
 def load_gold(path):
-    """Return (sentences, parties, gold).
+    """Return (sentences, parties, gold, holders).
 
     sentences: set of (article_id, sentence_index) with at least one gold row;
     parties: sorted list of the parties in the file, `none` aside;
-    gold: (article_id, sentence_index, party) -> tuple of 0/1 in LABELS order.
+    gold: (article_id, sentence_index, party) -> tuple of 0/1 in LABELS order;
+    holders: the same keys, for rows with a label -> list of gold holder slugs.
     """
     sentences, parties, gold = set(), set(), {}
+    holders = {}
     for number, row in read_jsonl(path):
         sentence = (str(field(row, "article_id", path, number)), int(field(row, "sentence_index", path, number)))
         party = str(field(row, "party", path, number))
@@ -103,11 +106,14 @@ def load_gold(path):
         if key in gold and gold[key] != values:
             raise InputError(f"{path}:{number}: conflicting duplicate gold row for {key}")
         gold[key] = values
-    return sentences, sorted(parties), gold
+        if any(values):
+            slugs = [h.strip() for h in str(row.get("holder") or "").split(";") if h.strip()]
+            holders.setdefault(key, []).extend(h for h in slugs if h not in holders.get(key, []))
+    return sentences, sorted(parties), gold, holders
 
 
 def load_predictions(path):
-    """Map (doc_id, sentence_index, party) -> set of predicted label names."""
+    """Map (doc_id, sentence_index, party) -> (set of predicted label names, holder or None)."""
     predicted = {}
     for number, row in read_jsonl(path):
         key = (
@@ -120,7 +126,7 @@ def load_predictions(path):
             raise InputError(f"{path}:{number}: labels must be a list, got {labels!r}")
         if key in predicted:
             raise InputError(f"{path}:{number}: duplicate prediction row for {key}")
-        predicted[key] = set(labels)
+        predicted[key] = (set(labels), row.get("holder"))
     return predicted
 
 
@@ -155,7 +161,7 @@ def label_metrics(pairs, gold, predicted):
         tp = positives = predicted_positives = 0
         for pair in pairs:
             is_gold = gold.get(pair, (0, 0, 0))[index] == 1
-            is_predicted = label in predicted.get(pair, ())
+            is_predicted = label in predicted.get(pair, ((), None))[0]
             positives += is_gold
             predicted_positives += is_predicted
             tp += is_gold and is_predicted
@@ -163,8 +169,19 @@ def label_metrics(pairs, gold, predicted):
     return result
 
 
-def compute(sentences, parties, gold, predicted):
-    """The report-shaped metrics: pairs, macro_f1, labels, parties, ignored prediction rows."""
+def holder_accuracy(holders, predicted, party_ids):
+    """Contract: over gold rows with a label, the share whose prediction row
+    carries one of the gold holders; a gold slug that is neither one of
+    `party_ids` nor `author` counts as `other`."""
+    right = 0
+    for key, slugs in holders.items():
+        gold = {s if s == "author" or s in party_ids else "other" for s in slugs}
+        right += predicted.get(key, ((), None))[1] in gold
+    return {"accuracy": safe_ratio(right, len(holders)), "rows": len(holders)}
+
+
+def compute(sentences, parties, gold, predicted, holders=None, party_ids=()):
+    """The report-shaped metrics: pairs, macro_f1, labels, parties, holder, ignored prediction rows."""
     pairs = closed_world(sentences, parties)
     in_world = set(pairs)
     labels = label_metrics(pairs, gold, predicted)
@@ -176,6 +193,7 @@ def compute(sentences, parties, gold, predicted):
         "macro_f1": sum(labels[label]["f1"] for label in LABELS) / len(LABELS),
         "labels": labels,
         "parties": per_party,
+        "holder": holder_accuracy(holders or {}, predicted, set(party_ids)),
         "ignored_predictions": sum(1 for key in predicted if key not in in_world),
         "unscored_pairs": sum(1 for pair in pairs if pair not in predicted),
     }
@@ -195,6 +213,8 @@ def format_table(metrics):
             f"{m['positives']:>9d} {m['predicted_positives']:>9d} {m['true_positives']:>6d}"
         )
     lines.append(f"{'macro-F1':<10} {'':>9} {'':>9} {metrics['macro_f1']:>9.6f}")
+    holder = metrics["holder"]
+    lines.append(f"holder accuracy {holder['accuracy']:.6f} over {holder['rows']} labelled gold rows")
     lines += ["", "F1 per party:", f"{'party':<16}" + "".join(f" {label:>10}" for label in LABELS)]
     for party, labels in metrics["parties"].items():
         lines.append(f"{party:<16}" + "".join(f" {labels[label]['f1']:>10.6f}" for label in LABELS))
@@ -223,6 +243,9 @@ def compare_with_report(metrics, report, tol):
     # mismatch usually explains an F1 mismatch.
     if "pairs" in report:
         check_number("pairs", metrics["pairs"], report["pairs"])
+    if "holder" in report:
+        check_number("holder.accuracy", metrics["holder"]["accuracy"], (report["holder"] or {}).get("accuracy"))
+        check_number("holder.rows", metrics["holder"]["rows"], (report["holder"] or {}).get("rows"))
     for party, theirs_party in (report.get("parties") or {}).items():
         if party not in metrics["parties"]:
             problems.append(f"parties.{party}: in the report but not a gold party")
@@ -249,6 +272,11 @@ def parse_args(argv):
     parser.add_argument("--gold", required=True, help="GOLD.jsonl given to stance eval")
     parser.add_argument("--predictions", required=True, help="PRED.jsonl written by stance eval --predictions")
     parser.add_argument("--report", help="REPORT.json written by stance eval --json, to compare with")
+    parser.add_argument(
+        "--party-ids",
+        default="israel,hamas,palestinians,united_states,russia",
+        help="comma-separated party ids of the parties file in use (holder slugs outside them count as other)",
+    )
     parser.add_argument("--tol", type=float, default=1e-6, help="absolute tolerance of the comparison (default 1e-6)")
     return parser.parse_args(argv)
 
@@ -257,7 +285,7 @@ def main(argv=None):
     args = parse_args(argv)
     try:
         articles = load_articles(args.articles)
-        sentences, parties, gold = load_gold(args.gold)
+        sentences, parties, gold, holders = load_gold(args.gold)
         predicted = load_predictions(args.predictions)
         report = None
         if args.report:
@@ -271,7 +299,7 @@ def main(argv=None):
         return 2
 
     warn_about_articles(articles, sentences)
-    metrics = compute(sentences, parties, gold, predicted)
+    metrics = compute(sentences, parties, gold, predicted, holders, args.party_ids.split(","))
     print(format_table(metrics))
     if report is None:
         return 0

@@ -49,16 +49,16 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import recompute_metrics as rm  # noqa: E402
 
 
-def gold_row(article, index, party, condemn, support, ceasefire):
+def gold_row(article, index, party, condemn, support, ceasefire, holder=None):
     return {"article_id": article, "sentence_index": index, "sentence": f"{article} sentence {index}",
-            "party": party, "condemn": condemn, "support": support, "ceasefire": ceasefire}
+            "party": party, "condemn": condemn, "support": support, "ceasefire": ceasefire, "holder": holder}
 
 
-def prediction_row(doc, index, party, labels):
-    # The full `stance score` row shape; only doc_id, sentence_index, party and labels matter.
+def prediction_row(doc, index, party, labels, holder=None):
+    # The full `stance score` row shape; doc_id, sentence_index, party, labels and holder matter.
     scores = {label: (0.9 if label in labels else 0.1) for label in rm.LABELS}
     return {"doc_id": doc, "sentence_index": index, "start": 0, "end": 10, "sentence": "...", "party": party,
-            "mentions": [], **scores, "labels": labels, "model": "test", "meta": {}}
+            "mentions": [], **scores, "labels": labels, "holder": holder, "model": "test", "meta": {}}
 
 
 ARTICLES = [
@@ -66,16 +66,19 @@ ARTICLES = [
     {"id": "a2", "text": "T0. T1.", "sentences": ["T0.", "T1."]},
 ]
 GOLD = [
-    gold_row("a1", 0, "israel", 1, 0, 0),
-    gold_row("a1", 0, "hamas", 0, 0, 1),
+    gold_row("a1", 0, "israel", 1, 0, 0, "russia"),
+    gold_row("a1", 0, "hamas", 0, 0, 1, "eu"),
     gold_row("a1", 1, "none", 0, 0, 0),
-    gold_row("a2", 0, "hamas", 1, 1, 0),
+    gold_row("a2", 0, "hamas", 1, 1, 0, "author;turkey"),
 ]
+# Holders: a1/0 israel right (russia); a1/0 hamas right ("eu" is not a
+# party: other); a2/0 hamas wrong (united_states, gold author or other).
+# Holder accuracy 2/3 over the 3 labelled gold rows.
 PREDICTIONS = [
-    prediction_row("a1", 0, "israel", ["condemn"]),
-    prediction_row("a1", 0, "hamas", ["condemn", "ceasefire"]),
-    prediction_row("a1", 1, "israel", ["support"]),
-    prediction_row("a2", 0, "hamas", ["support"]),
+    prediction_row("a1", 0, "israel", ["condemn"], "russia"),
+    prediction_row("a1", 0, "hamas", ["condemn", "ceasefire"], "other"),
+    prediction_row("a1", 1, "israel", ["support"], "author"),
+    prediction_row("a2", 0, "hamas", ["support"], "united_states"),
     prediction_row("a1", 2, "israel", ["condemn"]),
     prediction_row("a2", 0, "russia", ["condemn"]),
 ]
@@ -108,8 +111,14 @@ class RecomputeMetricsTest(unittest.TestCase):
         return status, out.getvalue(), err.getvalue()
 
     def metrics(self):
-        sentences, parties, gold = rm.load_gold(self.paths["gold"])
-        return rm.compute(sentences, parties, gold, rm.load_predictions(self.paths["predictions"]))
+        sentences, parties, gold, holders = rm.load_gold(self.paths["gold"])
+        predicted = rm.load_predictions(self.paths["predictions"])
+        return rm.compute(sentences, parties, gold, predicted, holders, ["israel", "hamas", "russia", "united_states"])
+
+    def test_holder_accuracy(self):
+        holder = self.metrics()["holder"]
+        self.assertEqual(holder["rows"], 3)
+        self.assertAlmostEqual(holder["accuracy"], 2 / 3)
 
     def test_hand_computed_metrics(self):
         m = self.metrics()

@@ -1,13 +1,13 @@
 //! What each subcommand does, from parsed arguments to files and exit codes.
 
-use std::io::Write;
 use std::process::ExitCode;
 
-use anyhow::Context;
 
+use crate::score::InputOptions;
 use crate::cli::{EvalArgs, FetchArgs, ScoreArgs, TrainArgs};
 use crate::eval::{self, gold::GoldSet};
 use crate::model::{device, hub};
+use crate::output::publish::{publish_file, StagedDir};
 use crate::output::PublishCompleted;
 use crate::parties::{PartyMatcher, PartySet};
 use crate::pipeline::{self, ScoreOptions};
@@ -56,10 +56,10 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
     let device = device::select(args.model.device)?;
     let scorer = Scorer::load(args.model.model.as_deref(), &device, &parties.templates)?;
     let predictions = eval::predict(&scorer, &gold, &parties, &matcher, &gold.parties())?;
-    let report = eval::report(scorer.name(), &predictions, scorer.thresholds(), eval::segmentation(&gold));
+    let report = eval::report(scorer.name(), &predictions, scorer.thresholds(), eval::segmentation(&gold), &parties.ids());
     print!("{}", eval::render_table(&report));
     if let Some(path) = &args.json {
-        write_atomically(path, (serde_json::to_string_pretty(&report)? + "\n").as_bytes())?;
+        publish_file(path, (serde_json::to_string_pretty(&report)? + "\n").as_bytes())?;
         eprintln!("report: {}", path.display());
     }
     if let Some(path) = &args.predictions {
@@ -68,7 +68,7 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
             text.push_str(&serde_json::to_string(row)?);
             text.push('\n');
         }
-        write_atomically(path, text.as_bytes())?;
+        publish_file(path, text.as_bytes())?;
         eprintln!("predictions: {} ({} rows)", path.display(), predictions.rows.len());
     }
     if let Some(dir) = &args.plots {
@@ -82,7 +82,7 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
 pub fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
     let command = std::env::args().collect::<Vec<_>>().join(" ");
     let opts = TrainOptions {
-        train_dir: args.train,
+        train_dirs: args.train,
         dev_dir: args.dev,
         out_dir: args.out,
         encoder: args.encoder,
@@ -96,14 +96,36 @@ pub fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
         max_length: args.max_length,
         seed: args.seed,
         patience: args.patience,
-        previous_sentence: args.previous_sentence,
         cv_folds: args.cv_folds,
         average_last: args.average_last,
+        input: InputOptions { previous_sentence: args.previous_sentence, holder_outputs: args.holder_outputs, speaker_cue: args.speaker_cue },
     };
     let started = std::time::Instant::now();
-    let outcome = train::run(&opts)?;
-    let seconds = started.elapsed().as_secs_f64();
-    let card = train::finish(&opts, &outcome, &command, seconds)?;
+    // The model directory appears whole or not at all: written beside its
+    // place, then renamed into it.
+    let staged = StagedDir::new(&opts.out_dir)?;
+    let trained = if args.card_only {
+        staged.copy_from(&opts.out_dir).and_then(|()| {
+            let (outcome, seconds) = train::outcome_from_card(&opts.out_dir, &opts)?;
+            let recorded = std::fs::read_to_string(opts.out_dir.join("model_card.json"))?;
+            let command = serde_json::from_str::<serde_json::Value>(&recorded)?["command"].as_str().unwrap_or(&command).to_string();
+            train::finish(&opts, staged.path(), &outcome, &command, seconds)
+        })
+    } else {
+        train::run(&opts, staged.path()).and_then(|outcome| {
+            let seconds = started.elapsed().as_secs_f64();
+            train::finish(&opts, staged.path(), &outcome, &command, seconds)
+        })
+    };
+    let card = match trained {
+        Ok(card) => card,
+        Err(err) => {
+            staged.discard();
+            return Err(err);
+        }
+    };
+    staged.publish()?;
+    let seconds = card.training_seconds;
     eprintln!(
         "trained {} in {:.0} s: best epoch {}, dev macro-F1 {:.3} (thresholds {:?}), dev ECE {:.3} -> {}",
         card.name,
@@ -123,14 +145,12 @@ pub fn fetch_model(args: FetchArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Writes `bytes` to a temporary sibling and renames it over `path`, so a
-/// reader never sees a half-written file.
-pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).with_context(|| format!("{}: cannot create directory", parent.display()))?;
-    }
-    let tmp = path.with_extension("partial");
-    let mut file = std::fs::File::create(&tmp).with_context(|| format!("{}: cannot create", tmp.display()))?;
-    file.write_all(bytes).and_then(|_| file.sync_all()).with_context(|| format!("{}: cannot write", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("{}: cannot rename into place", path.display()))
+/// True when `err` comes from writing to a pipe whose reader has gone
+/// (`stance score … | head`): not a failure of stance, so it stops quietly.
+pub fn is_closed_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| cause.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
 }
+
+/// Exit status of a run stopped by a closed pipe: 128 + SIGPIPE, as Unix
+/// tools killed by the signal report it.
+pub const EXIT_CLOSED_PIPE: u8 = 141;

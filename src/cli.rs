@@ -85,8 +85,9 @@ pub struct EvalArgs {
 
 #[derive(Debug, Args)]
 pub struct TrainArgs {
-    #[arg(long, default_value = "datasets/train")]
-    pub train: PathBuf,
+    /// Training splits (repeat the flag for more than one); cross-validation groups their articles together.
+    #[arg(long, default_values = ["datasets/train", "datasets/silver"])]
+    pub train: Vec<PathBuf>,
     #[arg(long, default_value = "datasets/dev")]
     pub dev: PathBuf,
     #[arg(long, default_value = "models/stance-minilm")]
@@ -125,6 +126,15 @@ pub struct TrainArgs {
     /// Ship the mean of the last K epochs' weights (checkpoint averaging) instead of the best dev epoch; 1 = off. Needs --patience of at least --epochs.
     #[arg(long, default_value_t = 1)]
     pub average_last: usize,
+    /// Train the two holder outputs ("this party holds the stance", "the author's own voice") from the gold `holder`.
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
+    pub holder_outputs: bool,
+    /// Follow the party's name with "(speaker)" where the surface rules put it in the speaker's place.
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
+    pub speaker_cue: bool,
+    /// Do not train: re-evaluate the model already in --out and rewrite its card (training log taken from its model_card.json).
+    #[arg(long)]
+    pub card_only: bool,
 }
 
 #[derive(Debug, Args)]

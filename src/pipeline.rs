@@ -18,9 +18,10 @@ use crate::model::device::{self, DeviceChoice};
 use crate::model::Encoded;
 use crate::output::{Counters, OutputSink, OutputTarget, Reject};
 use crate::parties::{PartyMatcher, PartySet};
-use crate::score::{ScoreRequest, Scorer};
+use crate::score::rows::{self, Keep, SentenceTargets};
+use crate::score::{RequestScores, Scorer};
 use crate::segment::{NewsSegmenter, Segmenter};
-use crate::types::{round_score, Article, LabelScores, Mention, ScoreRow, SentenceSpan};
+use crate::types::{Article, LABELS};
 
 #[derive(Debug, Clone)]
 pub struct ScoreOptions {
@@ -60,23 +61,11 @@ impl Summary {
     }
 }
 
-/// One party to score in one sentence.
-struct Target {
-    party: usize,
-    /// Offsets relative to the sentence; empty for an implicit candidate.
-    mentions: Vec<Mention>,
-}
-
-struct PreparedSentence {
-    span: SentenceSpan,
-    targets: Vec<Target>,
-    /// `targets.len() × sequences_per_request` encodings, target-major.
-    encoded: Vec<Encoded>,
-}
-
 struct PreparedArticle {
     article: Article,
-    sentences: Vec<PreparedSentence>,
+    sentences: Vec<SentenceTargets>,
+    /// `sequences_per_request` encodings per target, in [`rows::requests`] order.
+    encoded: Vec<Encoded>,
 }
 
 enum Item {
@@ -84,46 +73,44 @@ enum Item {
     Reject(InputError),
 }
 
-/// Segments, matches and tokenizes one article.
+/// Segments, matches and tokenizes one article: every party of the file is a
+/// candidate in every sentence (mentioned, or implicit).
 fn prepare(article: Article, segmenter: &NewsSegmenter, matcher: &PartyMatcher, parties: &PartySet, scorer: &Scorer) -> anyhow::Result<PreparedArticle> {
-    let mut sentences = Vec::new();
-    let mut previous = "";
-    for span in segmenter.split(&article.text) {
-        let text = &article.text[span.start..span.end];
-        let mentioned = matcher.find(text);
-        // Mentioned parties first (their rows are always written), then every
-        // other party as an implicit candidate (written only if a label fires).
-        let mut targets: Vec<Target> = mentioned.into_iter().map(|m| Target { party: m.party, mentions: m.mentions }).collect();
-        for party in 0..parties.parties.len() {
-            if !targets.iter().any(|t| t.party == party) {
-                targets.push(Target { party, mentions: Vec::new() });
-            }
-        }
-        targets.sort_by_key(|t| t.party);
-        let mut encoded = Vec::new();
-        for target in &targets {
-            let request = ScoreRequest { sentence: text, previous, party: &parties.parties[target.party], mentions: &target.mentions };
-            encoded.extend(scorer.encode(&request).with_context(|| format!("article {:?}", article.id))?);
-        }
-        previous = text;
-        sentences.push(PreparedSentence { span, targets, encoded });
+    let spans = segmenter.split(&article.text);
+    let candidates: Vec<usize> = (0..parties.parties.len()).collect();
+    let sentences = rows::article_targets(&article.text, &spans, matcher, &candidates);
+    let mut encoded = Vec::new();
+    for request in rows::requests(&article.text, &sentences, parties) {
+        encoded.extend(scorer.encode(&request).with_context(|| format!("article {:?}", article.id))?);
     }
-    Ok(PreparedArticle { article, sentences })
+    Ok(PreparedArticle { article, sentences, encoded })
 }
 
-/// Digest of what decides the output (inputs, model, parties), so `--resume`
-/// refuses to mix runs. FNV-1a: stable across Rust versions, unlike std's hasher.
-fn fingerprint(opts: &ScoreOptions, scorer: &Scorer, parties: &PartySet) -> String {
-    let mut text = String::new();
-    for input in &opts.inputs {
-        text.push_str(&format!("input\0{}\0", input.display()));
-    }
-    text.push_str(&format!("model\0{}\0", scorer.name()));
-    for party in &parties.parties {
-        text.push_str(&format!("party\0{}\0{}\0{}\0", party.id, party.name, party.aliases.join("\u{1}")));
-    }
-    let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3));
-    format!("{hash:016x}")
+/// What the rows look like; bump when a row of the same input changes
+/// (a new column, another holder rule), so that `--resume` never splices
+/// rows of two program versions.
+const ROW_FORMAT: &str = "rows/2 (holder)";
+
+/// Digest of what decides the output, so `--resume` refuses to mix runs:
+/// `inputs=… model=… parties=… format=…`, each part a short SHA-256, so that
+/// a refusal can name what changed. The model part covers its files'
+/// content, the parties part the whole parties file as loaded (aliases,
+/// templates, exclusions, case rules), the format part the labels, the
+/// output kind, the row format and the program version.
+fn fingerprint(opts: &ScoreOptions, scorer: &Scorer, parties: &PartySet) -> anyhow::Result<String> {
+    let short = |text: &str| -> String {
+        use sha2::{Digest, Sha256};
+        Sha256::digest(text.as_bytes()).iter().take(8).map(|b| format!("{b:02x}")).collect()
+    };
+    let inputs: Vec<String> = opts.inputs.iter().map(|i| i.display().to_string()).collect();
+    let format = format!("{ROW_FORMAT}|{}|{:?}|{}", env!("CARGO_PKG_VERSION"), LABELS, if OutputTarget::from_arg(&opts.out).is_parquet() { "parquet" } else { "jsonl" });
+    Ok(format!(
+        "inputs={} model={} parties={} format={}",
+        short(&inputs.join("\0")),
+        short(&scorer.digest()?),
+        short(&format!("{parties:?}")),
+        short(&format)
+    ))
 }
 
 /// Prepared articles per parallel chunk, and sequences per model window.
@@ -146,7 +133,7 @@ pub fn run(opts: &ScoreOptions) -> anyhow::Result<Summary> {
     }
     let target = OutputTarget::from_arg(&opts.out);
     let reader = ArticleReader::open(&opts.inputs)?;
-    let (mut sink, resume_point) = OutputSink::open(target, opts.resume, &fingerprint(opts, &scorer, &parties))?;
+    let (mut sink, resume_point) = OutputSink::open(target, opts.resume, &fingerprint(opts, &scorer, &parties)?)?;
     let mut counters = resume_point.counters.clone();
 
     let bar = progress_bar(opts.progress);
@@ -251,10 +238,10 @@ fn consume(
                     counters.rejected += 1;
                 }
                 Item::Article(article) => {
-                    let article_scores: Vec<Vec<LabelScores>> =
-                        article.sentences.iter().map(|s| scores.by_ref().take(s.targets.len()).collect()).collect();
-                    let rows = rows_for(&article, &article_scores, scorer, parties);
-                    *truncated += article.sentences.iter().flat_map(|s| &s.encoded).filter(|e| e.truncated).count() as u64;
+                    let requests: usize = article.sentences.iter().map(|s| s.targets.len()).sum();
+                    let article_scores: Vec<RequestScores> = scores.by_ref().take(requests).collect();
+                    let rows = rows::article_rows(&article.article, &article.sentences, &article_scores, scorer, parties, Keep::Published);
+                    *truncated += article.encoded.iter().filter(|e| e.truncated).count() as u64;
                     sink.write_rows(&rows)?;
                     counters.articles += 1;
                     counters.sentences += article.sentences.len() as u64;
@@ -272,58 +259,23 @@ fn consume(
 
 fn sequences(item: &Item) -> usize {
     match item {
-        Item::Article(a) => a.sentences.iter().map(|s| s.encoded.len()).sum(),
+        Item::Article(a) => a.encoded.len(),
         Item::Reject(_) => 0,
     }
 }
 
-/// Label scores for every target of every sentence in the window, in order.
-fn score_window(items: &[Item], scorer: &Scorer) -> anyhow::Result<Vec<LabelScores>> {
+/// Scores of every target of every sentence in the window, in order.
+fn score_window(items: &[Item], scorer: &Scorer) -> anyhow::Result<Vec<RequestScores>> {
     let flat: Vec<&Encoded> = items
         .iter()
         .filter_map(|i| match i {
             Item::Article(a) => Some(a),
             Item::Reject(_) => None,
         })
-        .flat_map(|a| a.sentences.iter().flat_map(|s| s.encoded.iter()))
+        .flat_map(|a| a.encoded.iter())
         .collect();
     let logits = scorer.logits(&flat)?;
     Ok(logits.chunks(scorer.sequences_per_request()).map(|chunk| scorer.probabilities(chunk)).collect())
-}
-
-/// Output rows of one article: every mentioned party, and implicit
-/// candidates whose scores pass a threshold.
-fn rows_for(article: &PreparedArticle, scores: &[Vec<LabelScores>], scorer: &Scorer, parties: &PartySet) -> Vec<ScoreRow> {
-    let mut rows = Vec::new();
-    for (index, (sentence, sentence_scores)) in article.sentences.iter().zip(scores).enumerate() {
-        for (target, s) in sentence.targets.iter().zip(sentence_scores) {
-            let labels = scorer.labels_for(s);
-            if target.mentions.is_empty() && labels.is_empty() {
-                continue;
-            }
-            let offset = sentence.span.start;
-            rows.push(ScoreRow {
-                doc_id: article.article.id.clone(),
-                sentence_index: index,
-                start: sentence.span.start,
-                end: sentence.span.end,
-                sentence: article.article.text[sentence.span.start..sentence.span.end].to_string(),
-                party: parties.parties[target.party].id.clone(),
-                mentions: target
-                    .mentions
-                    .iter()
-                    .map(|m| Mention { text: m.text.clone(), start: m.start + offset, end: m.end + offset })
-                    .collect(),
-                condemn: round_score(s[0]),
-                support: round_score(s[1]),
-                ceasefire: round_score(s[2]),
-                labels,
-                model: scorer.name().to_string(),
-                meta: article.article.meta.clone(),
-            });
-        }
-    }
-    rows
 }
 
 fn progress_bar(enabled: bool) -> indicatif::ProgressBar {

@@ -22,20 +22,20 @@ use candle_nn::{AdamW, Optimizer, ParamsAdamW, VarBuilder};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tokenizers::Tokenizer;
 
 use crate::eval::gold::GoldSet;
-use crate::eval::{self, party_mentions};
+use crate::eval::{self, behaviour, party_mentions};
 use crate::model::bert::{self, BertConfig, Mode, StanceHead, HEAD_PREFIX};
 use crate::model::{hub, Batch, Encoded, ModelDir};
 use crate::parties::{PartyMatcher, PartySet};
-use crate::score::{self, Scorer, StanceModelSpec, STANCE_FORMAT, STANCE_MODEL_FILE};
+use crate::score::{self, holder, InputOptions, ScoreRequest, Scorer, StanceModelSpec, HOLDER_OUTPUTS, STANCE_FORMAT, STANCE_MODEL_FILE};
 use crate::types::{LABELS, NUM_LABELS};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TrainOptions {
-    pub train_dir: PathBuf,
+    pub train_dirs: Vec<PathBuf>,
     pub dev_dir: PathBuf,
     pub out_dir: PathBuf,
     pub encoder: String,
@@ -50,23 +50,51 @@ pub struct TrainOptions {
     pub seed: u64,
     /// Stop after this many epochs without a better dev macro-F1.
     pub patience: usize,
-    /// Give the model the article's previous sentence as context.
-    pub previous_sentence: bool,
     /// Article-grouped cross-validation folds on train (0 = none); they fit
     /// the shipped thresholds and temperatures.
     pub cv_folds: usize,
     /// Ship the mean of the last this-many epochs' weights (1 = the selected epoch's).
     pub average_last: usize,
+    /// Context, holder outputs and speaker cue.
+    pub input: InputOptions,
 }
 
-/// One training or dev example.
+impl TrainOptions {
+    /// The training splits as one gold set.
+    pub fn load_train(&self) -> anyhow::Result<GoldSet> {
+        let sets = self.train_dirs.iter().map(|dir| GoldSet::load(&dir.join("articles.jsonl"), &dir.join("gold.jsonl"))).collect::<anyhow::Result<Vec<_>>>()?;
+        GoldSet::merge(sets)
+    }
+
+    fn train_names(&self) -> String {
+        self.train_dirs.iter().map(|d| format!("`{}`", d.display())).collect::<Vec<_>>().join(" + ")
+    }
+}
+
+/// Outputs of the head when training with holder outputs.
+const MAX_OUTPUTS: usize = NUM_LABELS + HOLDER_OUTPUTS;
+
+/// One training or dev example: the labels, then (with holder outputs)
+/// "holds" and "author"; `weight` 0 leaves an output out of the loss.
 struct Example {
     input: Encoded,
-    target: [f32; NUM_LABELS],
+    target: [f32; MAX_OUTPUTS],
+    weight: [f32; MAX_OUTPUTS],
+}
+
+/// Gold holder slugs that name a party of the extended file by another name.
+fn holder_slug(slug: &str) -> &str {
+    match slug {
+        "eu" => "european_union",
+        "uk" => "united_kingdom",
+        "us" | "usa" => "united_states",
+        "un" => "united_nations",
+        other => other,
+    }
 }
 
 /// Builds examples for every annotated sentence of `gold`.
-fn examples(gold: &GoldSet, setup: &Setup, previous_sentence: bool) -> anyhow::Result<Vec<Example>> {
+fn examples(gold: &GoldSet, setup: &Setup, input: InputOptions) -> anyhow::Result<Vec<Example>> {
     let (parties, matcher, tokenizer) = (&setup.parties, &setup.matcher, &setup.tokenizer);
     let index = gold.article_index();
     // Parties annotated per article: the closed world of that article.
@@ -80,9 +108,16 @@ fn examples(gold: &GoldSet, setup: &Setup, previous_sentence: bool) -> anyhow::R
         .into_iter()
         .map(|p| ((p.article, p.sentence, p.party.clone()), p.gold))
         .collect();
+    // Holders of each sentence: everyone who holds one of its stances.
+    let mut holders: HashMap<(usize, usize), BTreeSet<String>> = HashMap::new();
+    for row in gold.rows.iter().filter(|r| r.labels().iter().any(|&l| l)) {
+        let slugs = row.holder.iter().flat_map(|h| h.split(';')).map(|h| holder_slug(h.trim()).to_string());
+        holders.entry((index[row.article_id.as_str()], row.sentence_index)).or_default().extend(slugs);
+    }
     let mut out = Vec::new();
     for (article, sentence_index) in gold.annotated_sentences() {
         let sentence = &gold.articles[article].sentences[sentence_index];
+        let sentence_holders = holders.get(&(article, sentence_index));
         let found = matcher.find(sentence);
         let mut candidates: BTreeSet<String> = article_parties.get(&article).cloned().unwrap_or_default();
         candidates.extend(found.iter().map(|m| parties.parties[m.party].id.clone()));
@@ -90,39 +125,54 @@ fn examples(gold: &GoldSet, setup: &Setup, previous_sentence: bool) -> anyhow::R
             let Some(p) = parties.index_of(&party_id) else { continue };
             let gold_labels = world.get(&(article, sentence_index, party_id.clone())).copied().unwrap_or([false; NUM_LABELS]);
             let mentions = party_mentions(matcher, sentence, p);
-            out.push(Example {
-                input: score::encode_stance_input(
-                    tokenizer,
-                    &parties.parties[p].name,
-                    sentence,
-                    &mentions,
-                    previous_sentence.then(|| eval::previous_sentence(&gold.articles[article].sentences, sentence_index)),
-                )?,
-                target: gold_labels.map(|b| if b { 1.0 } else { 0.0 }),
-            });
+            let request = ScoreRequest {
+                sentence,
+                previous: eval::previous_sentence(&gold.articles[article].sentences, sentence_index),
+                party: &parties.parties[p],
+                mentions: &mentions,
+            };
+            let mut target = [0.0; MAX_OUTPUTS];
+            let mut weight = [0.0; MAX_OUTPUTS];
+            for l in 0..NUM_LABELS {
+                target[l] = if gold_labels[l] { 1.0 } else { 0.0 };
+                weight[l] = 1.0;
+            }
+            if input.holder_outputs {
+                // "holds": is this party among the sentence's holders (0 in a
+                // sentence without stance). "author": only where there is a stance.
+                target[NUM_LABELS] = sentence_holders.is_some_and(|h| h.contains(&party_id)) as u8 as f32;
+                weight[NUM_LABELS] = 1.0;
+                if let Some(h) = sentence_holders {
+                    target[NUM_LABELS + 1] = h.contains(holder::AUTHOR) as u8 as f32;
+                    weight[NUM_LABELS + 1] = 1.0;
+                }
+            }
+            out.push(Example { input: score::encode_stance_input(tokenizer, &request, input)?, target, weight });
         }
     }
     Ok(out)
 }
 
-/// Numerically stable binary cross-entropy on logits, mean over all entries.
-fn bce_with_logits(logits: &Tensor, targets: &Tensor) -> candle_core::Result<Tensor> {
+/// Numerically stable binary cross-entropy on logits, the weighted mean
+/// over all entries (weight 0: not in the loss).
+fn bce_with_logits(logits: &Tensor, targets: &Tensor, weights: &Tensor) -> candle_core::Result<Tensor> {
     // max(x, 0) - x*y + log(1 + exp(-|x|))
     let relu = logits.relu()?;
     let xy = (logits * targets)?;
     let soft = (logits.abs()?.neg()?.exp()? + 1.0)?.log()?;
-    ((relu - xy)? + soft)?.mean_all()
+    let losses = ((relu - xy)? + soft)?;
+    (losses * weights)?.sum_all()? / weights.sum_all()?.to_scalar::<f32>()?.max(1e-6) as f64
 }
 
 /// Dev metrics after one epoch (threshold 0.5, temperature 1).
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub struct DevEpoch {
     pub macro_f1: f64,
     pub f1: [f64; NUM_LABELS],
 }
 
 /// One epoch of a fine-tuning run.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct EpochLog {
     pub epoch: usize,
     pub train_loss: f64,
@@ -192,17 +242,19 @@ struct FineTuned {
     averaged_epochs: Vec<usize>,
 }
 
-pub fn run(opts: &TrainOptions) -> anyhow::Result<TrainOutcome> {
+/// Trains and writes the model into `dir` (a staging directory that the
+/// caller publishes as `opts.out_dir`).
+pub fn run(opts: &TrainOptions, dir: &Path) -> anyhow::Result<TrainOutcome> {
     let parties = PartySet::from_file(&opts.parties_file)?;
     let matcher = PartyMatcher::new(&parties)?;
-    let train_gold = GoldSet::load(&opts.train_dir.join("articles.jsonl"), &opts.train_dir.join("gold.jsonl"))?;
+    let train_gold = opts.load_train()?;
     let dev_gold = GoldSet::load(&opts.dev_dir.join("articles.jsonl"), &opts.dev_dir.join("gold.jsonl"))?;
     anyhow::ensure!(
         opts.cv_folds != 1 && opts.cv_folds <= train_gold.articles.len(),
         "--cv-folds {}: use 0 (no cross-validation) or 2 to {} (the articles of {})",
         opts.cv_folds,
         train_gold.articles.len(),
-        opts.train_dir.display()
+        opts.train_names()
     );
     anyhow::ensure!(
         (1..=opts.epochs).contains(&opts.average_last) && (opts.average_last == 1 || opts.patience >= opts.epochs),
@@ -219,7 +271,7 @@ pub fn run(opts: &TrainOptions) -> anyhow::Result<TrainOutcome> {
     let tokenizer = score::configure_tokenizer(score::load_tokenizer(&encoder.file("tokenizer.json")?)?, opts.max_length)?;
     let setup = Setup { device: Device::Cpu, parties, matcher, encoder, config, tokenizer };
 
-    let train = examples(&train_gold, &setup, opts.previous_sentence)?;
+    let train = examples(&train_gold, &setup, opts.input)?;
     eprintln!(
         "train: {} examples from {} sentences ({} positive labels); dev: {} sentences",
         train.len(),
@@ -228,7 +280,7 @@ pub fn run(opts: &TrainOptions) -> anyhow::Result<TrainOutcome> {
         dev_gold.annotated_sentences().len()
     );
     let tuned = fine_tune(opts, &setup, &train, opts.seed, Some(&dev_gold), "")?;
-    save(opts, &tuned.weights)?;
+    save(opts, dir, &tuned.weights)?;
     let (train_examples, epochs, best_epoch, averaged_epochs) = (train.len(), tuned.epochs, tuned.best_epoch, tuned.averaged_epochs);
     drop((train, tuned.head, tuned.weights));
 
@@ -245,7 +297,7 @@ fn fine_tune(opts: &TrainOptions, setup: &Setup, train: &[Example], seed: u64, d
     let (device, config) = (&setup.device, &setup.config);
     let mut rng = StdRng::seed_from_u64(seed);
     bert::seed_dropout(seed);
-    let mut head = init_model(&setup.encoder, config, device, &mut rng)?;
+    let mut head = init_model(&setup.encoder, config, device, &mut rng, opts.input.outputs())?;
     let vars = head.trainable(opts.train_from_layer)?;
     let mut optimizer = AdamW::new(
         vars.iter().map(|(_, v)| v.clone()).collect(),
@@ -287,9 +339,12 @@ fn fine_tune(opts: &TrainOptions, setup: &Setup, train: &[Example], seed: u64, d
                 None => head.bert.forward(&input, mode)?,
             };
             let logits = head.head_logits(&hidden, &input.mask, mode)?;
-            let targets: Vec<f32> = batch_ids.iter().flat_map(|&i| train[i].target).collect();
-            let targets = Tensor::from_vec(targets, (batch_ids.len(), NUM_LABELS), device)?;
-            let loss = bce_with_logits(&logits, &targets)?;
+            let outputs = opts.input.outputs();
+            let targets: Vec<f32> = batch_ids.iter().flat_map(|&i| train[i].target[..outputs].to_vec()).collect();
+            let targets = Tensor::from_vec(targets, (batch_ids.len(), outputs), device)?;
+            let weights: Vec<f32> = batch_ids.iter().flat_map(|&i| train[i].weight[..outputs].to_vec()).collect();
+            let weights = Tensor::from_vec(weights, (batch_ids.len(), outputs), device)?;
+            let loss = bce_with_logits(&logits, &targets, &weights)?;
             optimizer.backward_step(&loss)?;
             loss_sum += loss.to_scalar::<f32>()? as f64;
             bar.inc(1);
@@ -364,12 +419,12 @@ fn cross_validate(opts: &TrainOptions, setup: &Setup, gold: &GoldSet) -> anyhow:
         held.sort_unstable();
         let rest: Vec<usize> = (0..gold.articles.len()).filter(|a| !held.contains(a)).collect();
         let (fit_gold, held_gold) = (gold.subset(&rest), gold.subset(&held));
-        let fold_train = examples(&fit_gold, setup, opts.previous_sentence)?;
+        let fold_train = examples(&fit_gold, setup, opts.input)?;
         eprintln!("cross-validation fold {}/{k}: {} examples from {} articles, {} articles held out", fold + 1, fold_train.len(), rest.len(), held.len());
         let tuned = fine_tune(opts, setup, &fold_train, opts.seed + 1 + fold as u64, None, &format!("fold {}/{k} ", fold + 1))?;
         let scorer = raw_scorer(tuned.head, setup, opts);
         let predicted = eval::predict(&scorer, &held_gold, &setup.parties, &setup.matcher, &held_gold.parties())?;
-        let report = eval::report(&opts.name, &predicted, [0.5; NUM_LABELS], eval::SegmentationReport::default());
+        let report = eval::report(&opts.name, &predicted, [0.5; NUM_LABELS], eval::SegmentationReport::default(), &setup.parties.ids());
         eprintln!("fold {}/{k}: out-of-fold macro-F1 {:.3} at 0.5 over {} pairs", fold + 1, report.macro_f1, predicted.pairs.len());
         folds.push(FoldLog {
             fold: fold + 1,
@@ -399,8 +454,8 @@ fn cross_validate(opts: &TrainOptions, setup: &Setup, gold: &GoldSet) -> anyhow:
             calibrated.pairs.iter().zip(&calibrated.scores).map(|(p, s)| (crate::types::round_score(s[l]), p.gold[l])).unzip();
         eval::metrics::best_f1_threshold(&s, &y) as f32
     });
-    let at_half = eval::report(&opts.name, &raw, [0.5; NUM_LABELS], eval::SegmentationReport::default());
-    let at_chosen = eval::report(&opts.name, &calibrated, thresholds, eval::SegmentationReport::default());
+    let at_half = eval::report(&opts.name, &raw, [0.5; NUM_LABELS], eval::SegmentationReport::default(), &setup.parties.ids());
+    let at_chosen = eval::report(&opts.name, &calibrated, thresholds, eval::SegmentationReport::default(), &setup.parties.ids());
     eprintln!(
         "cross-validation ({k} folds, {} pairs): macro-F1 {:.3} at 0.5; thresholds {:?} (macro-F1 {:.3} on the same scores), temperatures {:?}",
         raw.pairs.len(),
@@ -423,17 +478,17 @@ fn schedule(step: usize, total: usize) -> f64 {
 }
 
 /// Encoder weights plus a freshly initialised head (normal(0, 0.02), zero bias).
-fn init_model(encoder: &ModelDir, config: &BertConfig, device: &Device, rng: &mut StdRng) -> anyhow::Result<StanceHead> {
+fn init_model(encoder: &ModelDir, config: &BertConfig, device: &Device, rng: &mut StdRng, outputs: usize) -> anyhow::Result<StanceHead> {
     let mut tensors: HashMap<String, Tensor> = encoder
         .weights(device)?
         .into_iter()
         .map(|(k, v)| (k.strip_prefix("bert.").map(str::to_string).unwrap_or(k), v))
         .collect();
     let h = config.hidden_size;
-    let weights: Vec<f32> = (0..NUM_LABELS * h).map(|_| normal(rng) * 0.02).collect();
-    tensors.insert(format!("{HEAD_PREFIX}.weight"), Tensor::from_vec(weights, (NUM_LABELS, h), device)?);
-    tensors.insert(format!("{HEAD_PREFIX}.bias"), Tensor::zeros(NUM_LABELS, DType::F32, device)?);
-    Ok(StanceHead::load(VarBuilder::from_tensors(tensors, DType::F32, device), config, NUM_LABELS)?)
+    let weights: Vec<f32> = (0..outputs * h).map(|_| normal(rng) * 0.02).collect();
+    tensors.insert(format!("{HEAD_PREFIX}.weight"), Tensor::from_vec(weights, (outputs, h), device)?);
+    tensors.insert(format!("{HEAD_PREFIX}.bias"), Tensor::zeros(outputs, DType::F32, device)?);
+    Ok(StanceHead::load(VarBuilder::from_tensors(tensors, DType::F32, device), config, outputs)?)
 }
 
 /// Standard normal sample (Box–Muller), so the head's init depends only on the seed.
@@ -524,22 +579,22 @@ fn snapshot(vars: &[(String, Var)]) -> anyhow::Result<HashMap<String, Tensor>> {
 
 /// A scorer over a model still in memory: temperature 1, thresholds 0.5.
 fn raw_scorer(head: StanceHead, setup: &Setup, opts: &TrainOptions) -> Scorer {
-    Scorer::from_trained(&opts.name, Box::new(head), setup.tokenizer.clone(), [1.0; NUM_LABELS], [0.5; NUM_LABELS], opts.previous_sentence)
+    Scorer::from_trained(&opts.name, Box::new(head), setup.tokenizer.clone(), [1.0; NUM_LABELS], [0.5; NUM_LABELS], opts.input)
 }
 
 /// Dev metrics of the model as it is now (temperature 1, thresholds 0.5).
 fn evaluate_in_memory(head: &StanceHead, setup: &Setup, dev: &GoldSet, opts: &TrainOptions) -> anyhow::Result<eval::Report> {
     let scorer = raw_scorer(head.clone(), setup, opts);
     let predictions = eval::predict(&scorer, dev, &setup.parties, &setup.matcher, &dev.parties())?;
-    Ok(eval::report(&opts.name, &predictions, scorer.thresholds(), eval::SegmentationReport::default()))
+    Ok(eval::report(&opts.name, &predictions, scorer.thresholds(), eval::SegmentationReport::default(), &setup.parties.ids()))
 }
 
-/// Writes the trained tensors (f16) and `stance_model.json` (temperature 1; `stance calibrate` fits it).
-fn save(opts: &TrainOptions, weights: &HashMap<String, Tensor>) -> anyhow::Result<()> {
-    std::fs::create_dir_all(&opts.out_dir).with_context(|| format!("{}: cannot create", opts.out_dir.display()))?;
+/// Writes the trained tensors (f16) and `stance_model.json` (temperature 1
+/// and thresholds 0.5; [`finish`] sets the shipped ones).
+fn save(opts: &TrainOptions, dir: &Path, weights: &HashMap<String, Tensor>) -> anyhow::Result<()> {
     let half: HashMap<String, Tensor> =
         weights.iter().map(|(k, v)| Ok((k.clone(), v.to_dtype(DType::F16)?))).collect::<candle_core::Result<_>>()?;
-    let weights_path = opts.out_dir.join("trained.safetensors");
+    let weights_path = dir.join("trained.safetensors");
     candle_core::safetensors::save(&half, &weights_path).with_context(|| format!("{}: cannot write", weights_path.display()))?;
     let parties = PartySet::from_file(&opts.parties_file)?;
     let spec = StanceModelSpec {
@@ -553,9 +608,11 @@ fn save(opts: &TrainOptions, weights: &HashMap<String, Tensor>) -> anyhow::Resul
         temperature: [1.0; NUM_LABELS],
         max_length: opts.max_length,
         trained_parties: parties.ids().iter().map(|s| s.to_string()).collect(),
-        previous_sentence: opts.previous_sentence,
+        previous_sentence: opts.input.previous_sentence,
+        holder_outputs: opts.input.holder_outputs,
+        speaker_cue: opts.input.speaker_cue,
     };
-    write_spec(&opts.out_dir, &spec)
+    write_spec(dir, &spec)
 }
 
 pub fn write_spec(dir: &Path, spec: &StanceModelSpec) -> anyhow::Result<()> {
@@ -672,33 +729,58 @@ pub struct ModelCard {
     /// Train at the shipped thresholds, in-sample.
     pub train: eval::Report,
     pub cross_validation: Option<CrossValidation>,
+    /// The behaviour suite (`tests/behaviour/suite.toml`), never used to choose anything.
+    pub behaviour: behaviour::BehaviourReport,
+}
+
+/// What a training run learnt about itself, as its card recorded it: lets
+/// [`finish`] rewrite the card of a model already trained (`--card-only`).
+pub fn outcome_from_card(dir: &Path, opts: &TrainOptions) -> anyhow::Result<(TrainOutcome, f64)> {
+    let path = dir.join("model_card.json");
+    let text = std::fs::read_to_string(&path).with_context(|| format!("{}: cannot read (--card-only needs a trained model)", path.display()))?;
+    let card: serde_json::Value = serde_json::from_str(&text).with_context(|| format!("{}: not a model card", path.display()))?;
+    anyhow::ensure!(card["cross_validation"].is_null(), "{}: --card-only cannot redo a card with cross-validation", path.display());
+    let field = |name: &str| card.get(name).cloned().with_context(|| format!("{}: no {name}", path.display()));
+    let outcome = TrainOutcome {
+        train_examples: serde_json::from_value(field("train_examples")?)?,
+        epochs: serde_json::from_value(field("epochs")?)?,
+        best_epoch: serde_json::from_value(field("best_epoch")?)?,
+        averaged_epochs: serde_json::from_value(field("averaged_epochs")?)?,
+        out_dir: opts.out_dir.clone(),
+        cross_validation: None,
+    };
+    Ok((outcome, serde_json::from_value(field("training_seconds")?)?))
 }
 
 /// Calibrates, evaluates the saved model on dev and train, writes the card.
-pub fn finish(opts: &TrainOptions, outcome: &TrainOutcome, command: &str, training_seconds: f64) -> anyhow::Result<ModelCard> {
+pub fn finish(opts: &TrainOptions, dir: &Path, outcome: &TrainOutcome, command: &str, training_seconds: f64) -> anyhow::Result<ModelCard> {
     let parties = PartySet::from_file(&opts.parties_file)?;
     let matcher = PartyMatcher::new(&parties)?;
     let dev = GoldSet::load(&opts.dev_dir.join("articles.jsonl"), &opts.dev_dir.join("gold.jsonl"))?;
-    let train = GoldSet::load(&opts.train_dir.join("articles.jsonl"), &opts.train_dir.join("gold.jsonl"))?;
+    let train = opts.load_train()?;
+    // Dev is measured as `stance eval` measures it: with the built-in parties.
+    let builtin = PartySet::builtin();
+    let builtin_matcher = PartyMatcher::new(&builtin)?;
 
-    let uncalibrated = load_saved(&opts.out_dir)?;
-    let dev_raw = eval::predict(&uncalibrated, &dev, &parties, &matcher, &dev.parties())?;
+    let uncalibrated = load_saved(dir)?;
+    let dev_raw = eval::predict(&uncalibrated, &dev, &builtin, &builtin_matcher, &dev.parties())?;
     let cv = outcome.cross_validation.as_ref();
     let calibration = calibrate(&dev_raw, cv.map(|cv| cv.temperature));
-    let mut spec = StanceModelSpec::read(&opts.out_dir)?;
+    let mut spec = StanceModelSpec::read(dir)?;
     spec.temperature = calibration.temperature;
     spec.thresholds = cv.map_or([0.5; NUM_LABELS], |cv| cv.thresholds);
-    write_spec(&opts.out_dir, &spec)?;
+    write_spec(dir, &spec)?;
 
-    let scorer = load_saved(&opts.out_dir)?;
-    let dev_predictions = eval::predict(&scorer, &dev, &parties, &matcher, &dev.parties())?;
+    let scorer = load_saved(dir)?;
+    let dev_predictions = eval::predict(&scorer, &dev, &builtin, &builtin_matcher, &dev.parties())?;
     let train_predictions = eval::predict(&scorer, &train, &parties, &matcher, &train.parties())?;
+    let behaviour = behaviour::run(&scorer, &behaviour::load(Path::new(behaviour::SUITE))?)?;
     let card = ModelCard {
         name: opts.name.clone(),
         command: command.to_string(),
         options: opts.clone(),
         encoder: opts.encoder.clone(),
-        trained_weights_bytes: std::fs::metadata(opts.out_dir.join(&spec.weights))?.len(),
+        trained_weights_bytes: std::fs::metadata(dir.join(&spec.weights))?.len(),
         train_examples: outcome.train_examples,
         epochs: outcome.epochs.clone(),
         best_epoch: outcome.best_epoch,
@@ -706,14 +788,15 @@ pub fn finish(opts: &TrainOptions, outcome: &TrainOutcome, command: &str, traini
         training_seconds,
         calibration,
         thresholds: spec.thresholds,
-        dev: eval::report(scorer.name(), &dev_predictions, spec.thresholds, eval::segmentation(&dev)),
-        dev_at_half: eval::report(scorer.name(), &dev_predictions, [0.5; NUM_LABELS], eval::segmentation(&dev)),
-        train: eval::report(scorer.name(), &train_predictions, spec.thresholds, eval::segmentation(&train)),
+        dev: eval::report(scorer.name(), &dev_predictions, spec.thresholds, eval::segmentation(&dev), &builtin.ids()),
+        dev_at_half: eval::report(scorer.name(), &dev_predictions, [0.5; NUM_LABELS], eval::segmentation(&dev), &builtin.ids()),
+        train: eval::report(scorer.name(), &train_predictions, spec.thresholds, eval::segmentation(&train), &parties.ids()),
         cross_validation: outcome.cross_validation.clone(),
+        behaviour,
     };
-    let json_path = opts.out_dir.join("model_card.json");
+    let json_path = dir.join("model_card.json");
     std::fs::write(&json_path, serde_json::to_string_pretty(&card)? + "\n").with_context(|| format!("{}: cannot write", json_path.display()))?;
-    let md_path = opts.out_dir.join("model_card.md");
+    let md_path = dir.join("model_card.md");
     std::fs::write(&md_path, render_card(&card)).with_context(|| format!("{}: cannot write", md_path.display()))?;
     Ok(card)
 }
@@ -722,15 +805,15 @@ fn render_card(card: &ModelCard) -> String {
     let mut md = String::new();
     let o = &card.options;
     md.push_str(&format!("# {}\n\n", card.name));
-    let context = if o.previous_sentence { " [SEP] the article's previous sentence" } else { "" };
+    let context = if o.input.previous_sentence { " [SEP] the article's previous sentence" } else { "" };
     md.push_str(&format!(
         "Targeted stance model (condemn / support / ceasefire) of the `stance` project: the encoder `{}` fine-tuned as a cross-encoder over \"party name [SEP] sentence with the party's mentions «marked»{context}\", mean pooling, one sigmoid per label.\n\n",
         card.encoder
     ));
     md.push_str(&format!("Produced by:\n\n```\n{}\n```\n\n", card.command));
     md.push_str(&format!(
-        "- Training data: `{}` ({} examples: every annotated sentence × the parties its article was annotated for, plus parties named in it). Dev: `{}`.\n",
-        o.train_dir.display(), card.train_examples, o.dev_dir.display()
+        "- Training data: {} ({} examples: every annotated sentence × the parties its article was annotated for, plus parties named in it). Dev: `{}`.\n",
+        o.train_names(), card.train_examples, o.dev_dir.display()
     ));
     md.push_str(&format!(
         "- Fine-tuned: encoder layers {}.. and the head; AdamW lr {}, batch {}, dropout {}, max length {}, seed {}, up to {} epochs (patience {}).\n",
@@ -828,6 +911,20 @@ fn render_card(card: &ModelCard) -> String {
         let cell = |l: &str| format!("{:.2} ({})", labels[l].metrics.f1, labels[l].metrics.positives);
         md.push_str(&format!("| {party} | {} | {} | {} |\n", cell("condemn"), cell("support"), cell("ceasefire")));
     }
+    let h = &card.dev.holder;
+    md.push_str(&format!(
+        "\n## Holder on dev\n\nHolder accuracy {:.3} over {} labelled gold rows (contract: a gold slug outside the built-in parties counts as `other`). Predicted → gold:\n\n| predicted | gold (count) |\n|---|---|\n",
+        h.accuracy, h.rows
+    ));
+    for (predicted, gold) in &h.confusion {
+        let cells: Vec<String> = gold.iter().map(|(g, n)| format!("{g} {n}")).collect();
+        md.push_str(&format!("| {predicted} | {} |\n", cells.join(", ")));
+    }
+    md.push_str(&format!(
+        "\n## Behaviour suite\n\n`tests/behaviour/suite.toml` ({} cases from the guidelines' templates, written before this model was trained; nothing was chosen on it): share of cases fully right (every party's labels and the holder).\n\n{}",
+        card.behaviour.cases,
+        behaviour::render(&card.behaviour)
+    ));
     md.push_str("\nThe held-out test split was never seen. Numbers come from `model_card.json`, written by the same run.\n");
     md
 }

@@ -70,6 +70,9 @@ pub struct ScoreRow {
     pub support: f64,
     pub ceasefire: f64,
     pub labels: Vec<String>,
+    /// Who holds the stance the labels express: a party id, `"author"` or
+    /// `"other"`; `None` (JSON null) when `labels` is empty (contract).
+    pub holder: Option<String>,
     pub model: String,
     pub meta: serde_json::Map<String, serde_json::Value>,
 }

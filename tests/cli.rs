@@ -42,7 +42,7 @@ fn scores_the_samples_into_contract_rows() {
     let rows = read_rows(&out);
     assert!(!rows.is_empty());
 
-    let keys = ["doc_id", "sentence_index", "start", "end", "sentence", "party", "mentions", "condemn", "support", "ceasefire", "labels", "model", "meta"];
+    let keys = ["doc_id", "sentence_index", "start", "end", "sentence", "party", "mentions", "condemn", "support", "ceasefire", "labels", "holder", "model", "meta"];
     let parties = ["israel", "hamas", "palestinians", "united_states", "russia"];
     let mut mentioned_pairs = std::collections::BTreeSet::new();
     for row in &rows {
@@ -65,6 +65,14 @@ fn scores_the_samples_into_contract_rows() {
         let labels: Vec<&str> = row["labels"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
         let order: Vec<&str> = ["condemn", "support", "ceasefire"].into_iter().filter(|l| labels.contains(l)).collect();
         assert_eq!(labels, order, "labels in contract order");
+        // A holder exactly when there is a label: a party id, the author or someone else.
+        match row["holder"].as_str() {
+            Some(holder) => {
+                assert!(!labels.is_empty(), "a row without labels has holder null");
+                assert!(parties.contains(&holder) || holder == "author" || holder == "other", "holder {holder}");
+            }
+            None => assert!(labels.is_empty() && row["holder"].is_null(), "a labelled row has a holder"),
+        }
         if row["mentions"].as_array().unwrap().is_empty() {
             assert!(!labels.is_empty(), "an implicit row is written only when a label fires");
         } else {
@@ -187,9 +195,14 @@ fn eval_reports_and_an_independent_script_agrees() {
     assert!(run.status.success(), "{}", stderr(&run));
     assert!(String::from_utf8_lossy(&run.stdout).contains("macro F1"));
     let json: Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
-    for key in ["model", "pairs", "macro_f1", "ece", "labels", "parties", "segmentation", "sentences_per_second"] {
+    for key in ["model", "pairs", "macro_f1", "ece", "labels", "parties", "holder", "segmentation", "sentences_per_second"] {
         assert!(json.get(key).is_some(), "report has {key}");
     }
+    let holder = &json["holder"];
+    assert!((0.0..=1.0).contains(&holder["accuracy"].as_f64().unwrap()));
+    assert_eq!(holder["rows"].as_u64(), Some(89), "dev's labelled gold rows of the five parties");
+    let confusion_total: u64 = holder["confusion"].as_object().unwrap().values().flat_map(|g| g.as_object().unwrap().values()).map(|n| n.as_u64().unwrap()).sum();
+    assert_eq!(confusion_total, 89);
     for label in ["condemn", "support", "ceasefire"] {
         for key in ["precision", "recall", "f1", "pr_auc", "roc_auc", "threshold", "positives"] {
             assert!(json["labels"][label].get(key).is_some(), "labels.{label}.{key}");

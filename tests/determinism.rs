@@ -116,7 +116,7 @@ fn raw_scores_do_not_depend_on_batch_composition() {
         scorer.max_batch = max_batch;
         scorer.token_budget = token_budget;
         let scores = scorer.score(&requests).unwrap();
-        let bits: Vec<[u32; 3]> = scores.iter().map(|s| s.map(f32::to_bits)).collect();
+        let bits: Vec<[u32; 3]> = scores.iter().map(|s| s.labels.map(f32::to_bits)).collect();
         results.push(((max_batch, token_budget), bits));
     }
     let (first_shape, first) = &results[0];

@@ -13,7 +13,7 @@ use stance::output::{Counters, OutputSink, OutputTarget, Reject, ResumePoint};
 use stance::types::{Mention, RecordOrigin, ScoreRow};
 use serde_json::json;
 
-const FINGERPRINT: &str = "fp-1";
+const FINGERPRINT: &str = "inputs=i1 model=m1 parties=p1 format=f1";
 
 fn row(doc: usize, sentence: usize, party: &str) -> ScoreRow {
     let mut meta = serde_json::Map::new();
@@ -45,6 +45,7 @@ fn row(doc: usize, sentence: usize, party: &str) -> ScoreRow {
         condemn: 0.97,
         support: ((doc * 7 + sentence) % 10) as f64 / 10.0,
         ceasefire: 1.0,
+        holder: (!labels.is_empty()).then(|| ["russia", "author", "other"][doc % 3].to_string()),
         labels,
         model: "test-model".to_string(),
         meta,
@@ -126,6 +127,7 @@ fn jsonl_rows_have_contract_key_order_and_float_format() {
         end: 1875,
     }];
     r.labels = vec!["condemn".into()];
+    r.holder = Some("united_states".into());
     r.support = 0.01;
     r.ceasefire = 0.0;
     sink.write_rows(&[r]).unwrap();
@@ -135,7 +137,7 @@ fn jsonl_rows_have_contract_key_order_and_float_format() {
         r#"{"doc_id":"doc_0","sentence_index":1,"start":100,"end":142,"#,
         r#""sentence":"Sentence 1 of doc 0, with \"quotes\" and ünïcode.","party":"hamas","#,
         r#""mentions":[{"text":"Hamas","start":1870,"end":1875}],"condemn":0.97,"support":0.01,"ceasefire":0.0,"#,
-        r#""labels":["condemn"],"model":"test-model","meta":{"source":"feed-0","date":"2024-01-01"}}"#,
+        r#""labels":["condemn"],"holder":"united_states","model":"test-model","meta":{"source":"feed-0","date":"2024-01-01"}}"#,
         "\n"
     );
     assert_eq!(text, expected);
@@ -291,6 +293,7 @@ fn parquet_rows(path: &Path) -> (Vec<ScoreRow>, usize) {
                 support: f("support").value(r),
                 ceasefire: f("ceasefire").value(r),
                 labels: (0..l.len()).map(|k| l.value(k).to_string()).collect(),
+                holder: s("holder").is_valid(r).then(|| s("holder").value(r).to_string()),
                 model: s("model").value(r).into(),
                 meta: serde_json::from_str(s("meta").value(r)).unwrap(),
             });
@@ -331,6 +334,7 @@ fn parquet_round_trip_every_column() {
             "support",
             "ceasefire",
             "labels",
+            "holder",
             "model",
             "meta"
         ]
@@ -507,17 +511,22 @@ fn resume_with_other_fingerprint_is_refused() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out.jsonl");
     crashed_run(&out, 2, 4);
-    let err = OutputSink::open(OutputTarget::File(out.clone()), true, "fp-2")
+    let other = "inputs=i1 model=m2 parties=p1 format=f1";
+    let err = OutputSink::open(OutputTarget::File(out.clone()), true, other)
         .err()
         .unwrap();
     let message = format!("{err:#}");
+    assert!(message.contains("used a different model ("), "{message}");
     assert!(
-        message.contains("different inputs, model or options"),
+        message.contains(FINGERPRINT) && message.contains(other),
         "{message}"
     );
+    let err = OutputSink::open(OutputTarget::File(out.clone()), true, "inputs=i2 model=m1 parties=p2 format=f2")
+        .err()
+        .unwrap();
     assert!(
-        message.contains("fp-1") && message.contains("fp-2"),
-        "{message}"
+        format!("{err:#}").contains("used different inputs, parties and output format or program version"),
+        "{err:#}"
     );
     assert!(
         message.contains(&sibling(&out, ".state.json").display().to_string()),

@@ -90,7 +90,7 @@ fn check_zero_shot(name: &str) {
             let label = label.as_str().unwrap();
             let party = Party::new("x", label, vec![label.to_string()]);
             let request = ScoreRequest { sentence: case["sequence"].as_str().unwrap(), previous: "", party: &party, mentions: &[] };
-            let scores = scorer.score(&[request]).unwrap()[0];
+            let scores = scorer.score(&[request]).unwrap()[0].labels;
             let want = case["scores"][label].as_f64().unwrap() as f32;
             for got in scores {
                 assert!((got - want).abs() <= TOLERANCE, "{name}: zero-shot {label}: {got} vs {want}");

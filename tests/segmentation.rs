@@ -1,5 +1,5 @@
-//! Sentence segmentation against the hand-checked splits of the train and dev
-//! articles, and the span contract on the raw sample articles.
+//! Sentence segmentation against the hand-checked splits of the train, dev
+//! and silver articles, and the span contract on the raw sample articles.
 //!
 //! `cargo test --test segmentation -- --nocapture` prints the F1 of each split.
 
@@ -97,6 +97,31 @@ fn train_split_f1() {
 fn dev_split_f1() {
     let f1 = split_f1("dev");
     assert!(f1 >= MIN_F1, "dev segmentation F1 {f1:.4} < {MIN_F1}");
+}
+
+#[test]
+fn silver_split_f1() {
+    let f1 = split_f1("silver");
+    assert!(f1 >= MIN_F1, "silver segmentation F1 {f1:.4} < {MIN_F1}");
+}
+
+/// Boilerplate of flattened news pages stands on its own: a navigation
+/// trail before a byline, a caption label, a credit in brackets at the end
+/// of a line, a quote's speaker after it, a day and month before a full stop.
+#[test]
+fn news_boilerplate_rules() {
+    let cases: [(&str, &[&str]); 6] = [
+        ("Home > News > Middle East By Staff Writer | 31 July 2024", &["Home > News > Middle East", "By Staff Writer | 31 July 2024"]),
+        ("By our correspondent Photo: Ministers meet in Cairo.", &["By our correspondent", "Photo: Ministers meet in Cairo."]),
+        ("Opinion: a hard week for\nOpinion > World > Europe", &["Opinion: a hard week for", "Opinion > World > Europe"]),
+        ("The talks ended in Doha. (Photo: Reuters)\nThe next round is in May.", &["The talks ended in Doha. (Photo: Reuters)", "The next round is in May."]),
+        ("'Who can stop this?' Nasrallah asked, pointing at Washington.", &["'Who can stop this?' Nasrallah asked, pointing at Washington."]),
+        ("They voted on 28 May. Israel answered within hours.", &["They voted on 28 May.", "Israel answered within hours."]),
+    ];
+    for (text, expected) in cases {
+        let found: Vec<&str> = NewsSegmenter.split(text).iter().map(|s| &text[s.start..s.end]).collect();
+        assert_eq!(found, expected, "{text:?}");
+    }
 }
 
 #[test]

@@ -30,6 +30,9 @@ pub struct GoldRow {
     pub condemn: u8,
     pub support: u8,
     pub ceasefire: u8,
+    /// Who holds the stance (slugs joined by `;`); null when no label is 1.
+    #[serde(default)]
+    pub holder: Option<String>,
     #[serde(default)]
     pub mention: Option<String>,
     #[serde(default)]
@@ -51,6 +54,14 @@ pub struct GoldPair {
     pub gold: [bool; NUM_LABELS],
     /// The pair has a gold row (else it is 0 by the closed world).
     pub has_row: bool,
+    /// The gold holder slugs of the pair's rows (empty when no label is 1).
+    pub holders: Vec<String>,
+}
+
+impl GoldPair {
+    pub fn any_label(&self) -> bool {
+        self.gold.iter().any(|&l| l)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -103,6 +114,21 @@ impl GoldSet {
         Ok(())
     }
 
+    /// Several gold sets as one (training on more than one split). Article
+    /// ids must not repeat.
+    pub fn merge(sets: Vec<GoldSet>) -> anyhow::Result<GoldSet> {
+        let mut merged = GoldSet { articles: Vec::new(), rows: Vec::new() };
+        let mut seen = HashSet::new();
+        for set in sets {
+            for article in &set.articles {
+                anyhow::ensure!(seen.insert(article.id.clone()), "article id {:?} appears in two training sets", article.id);
+            }
+            merged.articles.extend(set.articles);
+            merged.rows.extend(set.rows);
+        }
+        Ok(merged)
+    }
+
     /// The articles at `indices` (in that order) and their gold rows: one
     /// fold of an article-grouped split.
     pub fn subset(&self, indices: &[usize]) -> GoldSet {
@@ -135,13 +161,20 @@ impl GoldSet {
     /// The closed world: every annotated sentence × every party in `parties`.
     pub fn closed_world(&self, parties: &[String]) -> Vec<GoldPair> {
         let index = self.article_index();
-        let mut labelled: BTreeMap<(usize, usize, &str), [bool; NUM_LABELS]> = BTreeMap::new();
+        let mut labelled: BTreeMap<(usize, usize, &str), ([bool; NUM_LABELS], Vec<String>)> = BTreeMap::new();
         for row in &self.rows {
             let key = (index[row.article_id.as_str()], row.sentence_index, row.party.as_str());
-            let entry = labelled.entry(key).or_insert([false; NUM_LABELS]);
+            let (labels, holders) = labelled.entry(key).or_default();
             // Duplicate rows for one pair: a label is positive if any row says so.
-            for (slot, value) in entry.iter_mut().zip(row.labels()) {
+            for (slot, value) in labels.iter_mut().zip(row.labels()) {
                 *slot |= value;
+            }
+            if row.labels().iter().any(|&l| l) {
+                for slug in row.holder.iter().flat_map(|h| h.split(';')).map(str::trim).filter(|h| !h.is_empty()) {
+                    if !holders.iter().any(|h| h == slug) {
+                        holders.push(slug.to_string());
+                    }
+                }
             }
         }
         let mut pairs = Vec::new();
@@ -152,8 +185,9 @@ impl GoldSet {
                     article,
                     sentence,
                     party: party.clone(),
-                    gold: found.copied().unwrap_or([false; NUM_LABELS]),
+                    gold: found.map_or([false; NUM_LABELS], |f| f.0),
                     has_row: found.is_some(),
+                    holders: found.map(|f| f.1.clone()).unwrap_or_default(),
                 });
             }
         }

@@ -2,11 +2,12 @@
 //! closed world (every annotated sentence × every gold party; a pair without
 //! a gold row is gold 0; a pair the pipeline did not score is predicted 0).
 
+pub mod behaviour;
 pub mod gold;
 pub mod metrics;
 pub mod plots;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::time::Instant;
 
@@ -15,9 +16,11 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 use crate::parties::{PartyMatcher, PartySet};
+use crate::score::holder;
+use crate::score::rows::{self, Keep, SentenceTargets};
 use crate::score::{ScoreRequest, Scorer};
 use crate::segment::{f1_from_counts, match_counts, NewsSegmenter, Segmenter};
-use crate::types::{round_score, LabelScores, Mention, ScoreRow, LABELS, NUM_LABELS};
+use crate::types::{round_score, Article, LabelScores, Mention, RecordOrigin, ScoreRow, SentenceSpan, LABELS, NUM_LABELS};
 use gold::{locate_sentences, GoldPair, GoldSet};
 use metrics::BinaryMetrics;
 
@@ -25,7 +28,7 @@ use metrics::BinaryMetrics;
 pub struct Predictions {
     pub pairs: Vec<GoldPair>,
     pub scores: Vec<LabelScores>,
-    /// The scored pairs as `stance score` rows.
+    /// The scored pairs as `stance score` rows (with their holders).
     pub rows: Vec<ScoreRow>,
     pub sentences: usize,
     pub seconds: f64,
@@ -41,66 +44,111 @@ pub fn party_mentions(matcher: &PartyMatcher, sentence: &str, party: usize) -> V
     matcher.find(sentence).into_iter().find(|m| m.party == party).map(|m| m.mentions).unwrap_or_default()
 }
 
-/// Scores every closed-world pair of `gold` over `parties` (the ids in the gold file).
+/// A gold article as the pipeline sees it: its text and the byte spans of
+/// its given sentences (no re-segmentation). Sentences that are not found
+/// verbatim in the text are scored from their own text, joined by newlines.
+fn gold_article(article: &gold::GoldArticle) -> (Article, Vec<SentenceSpan>) {
+    let spans = locate_sentences(&article.text, &article.sentences);
+    let located = spans.iter().zip(&article.sentences).all(|(span, s)| span.end - span.start == s.len());
+    let (text, spans) = if located {
+        (article.text.clone(), spans)
+    } else {
+        let joined = article.sentences.join("\n");
+        let spans = locate_sentences(&joined, &article.sentences);
+        (joined, spans)
+    };
+    let origin = RecordOrigin { file: String::new(), line: 0 };
+    (Article { id: article.id.clone(), text, meta: Default::default(), origin }, spans)
+}
+
+/// Scores every closed-world pair of `gold` over `parties` (the ids in the
+/// gold file), through the same request-to-row path as `stance score`. Each
+/// article is scored from its first sentence up to its last annotated one,
+/// so that the holder of a pronoun speaker can be found in earlier
+/// sentences; only the annotated sentences are measured.
 pub fn predict(scorer: &Scorer, gold: &GoldSet, party_set: &PartySet, matcher: &PartyMatcher, parties: &[String]) -> anyhow::Result<Predictions> {
-    let party_index: Vec<usize> = parties
+    let candidates: Vec<usize> = parties
         .iter()
         .map(|id| party_set.index_of(id).with_context(|| format!("gold party {id:?} is not in the parties file (ids: {:?})", party_set.ids())))
         .collect::<anyhow::Result<_>>()?;
     let pairs = gold.closed_world(parties);
+    let annotated = gold.annotated_sentences();
+    let mut last_annotated: BTreeMap<usize, usize> = BTreeMap::new();
+    for &(article, sentence) in &annotated {
+        last_annotated.insert(article, sentence);
+    }
     let started = Instant::now();
-    // Mentions per pair, relative to the sentence.
-    let mentions: Vec<Vec<Mention>> = pairs
+    let articles: Vec<(Article, Vec<SentenceTargets>)> = last_annotated
         .iter()
-        .map(|pair| {
-            let sentence = &gold.articles[pair.article].sentences[pair.sentence];
-            let party = party_index[parties.iter().position(|p| p == &pair.party).expect("pair party is a gold party")];
-            party_mentions(matcher, sentence, party)
+        .map(|(&a, &last)| {
+            let (article, spans) = gold_article(&gold.articles[a]);
+            let targets = rows::article_targets(&article.text, &spans[..=last], matcher, &candidates);
+            (article, targets)
         })
         .collect();
-    let requests: Vec<ScoreRequest> = pairs
-        .iter()
-        .zip(&mentions)
-        .map(|(pair, mentions)| ScoreRequest {
-            sentence: &gold.articles[pair.article].sentences[pair.sentence],
-            previous: previous_sentence(&gold.articles[pair.article].sentences, pair.sentence),
-            party: &party_set.parties[party_set.index_of(&pair.party).expect("checked above")],
-            mentions,
-        })
-        .collect();
+    let requests: Vec<ScoreRequest> = articles.iter().flat_map(|(article, targets)| rows::requests(&article.text, targets, party_set)).collect();
     let scores = scorer.score(&requests)?;
     let seconds = started.elapsed().as_secs_f64();
-    let sentences = gold.annotated_sentences().len();
 
-    let spans: Vec<_> = gold.articles.iter().map(|a| locate_sentences(&a.text, &a.sentences)).collect();
-    let rows = pairs
+    let mut scored: HashMap<(usize, usize, String), (ScoreRow, LabelScores)> = HashMap::new();
+    let mut at = 0;
+    for ((&a, _), (article, targets)) in last_annotated.iter().zip(&articles) {
+        let count: usize = targets.iter().map(|t| t.targets.len()).sum();
+        let article_scores = &scores[at..at + count];
+        at += count;
+        let rows = rows::article_rows(article, targets, article_scores, scorer, party_set, Keep::All);
+        for (row, s) in rows.into_iter().zip(article_scores) {
+            scored.insert((a, row.sentence_index, row.party.clone()), (row, s.labels));
+        }
+    }
+    let (rows, pair_scores): (Vec<ScoreRow>, Vec<LabelScores>) = pairs
         .iter()
-        .zip(&mentions)
-        .zip(&scores)
-        .map(|((pair, mentions), scores)| {
-            let article = &gold.articles[pair.article];
-            let span = spans[pair.article][pair.sentence];
-            ScoreRow {
-                doc_id: article.id.clone(),
-                sentence_index: pair.sentence,
-                start: span.start,
-                end: span.end,
-                sentence: article.sentences[pair.sentence].clone(),
-                party: pair.party.clone(),
-                mentions: mentions
-                    .iter()
-                    .map(|m| Mention { text: m.text.clone(), start: m.start + span.start, end: m.end + span.start })
-                    .collect(),
-                condemn: round_score(scores[0]),
-                support: round_score(scores[1]),
-                ceasefire: round_score(scores[2]),
-                labels: scorer.labels_for(scores),
-                model: scorer.name().to_string(),
-                meta: Default::default(),
-            }
+        .map(|pair| {
+            let (mut row, s) = scored.remove(&(pair.article, pair.sentence, pair.party.clone())).expect("every closed-world pair is scored");
+            row.sentence = gold.articles[pair.article].sentences[pair.sentence].clone();
+            (row, s)
         })
-        .collect();
-    Ok(Predictions { pairs, scores: scores.clone(), rows, sentences, seconds })
+        .unzip();
+    Ok(Predictions { pairs, scores: pair_scores, rows, sentences: annotated.len(), seconds })
+}
+
+/// Holder accuracy (contract): over gold pairs with a label, the share whose
+/// row carries one of the gold holders; gold slugs that are neither a party
+/// of `party_ids` nor `author` count as `other`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct HolderReport {
+    pub accuracy: f64,
+    pub rows: usize,
+    /// Predicted holder (`none` for a row without labels) → gold holder → count.
+    pub confusion: BTreeMap<String, BTreeMap<String, usize>>,
+}
+
+/// A gold holder slug as the contract counts it.
+pub fn normalise_holder(slug: &str, party_ids: &[&str]) -> String {
+    if slug == holder::AUTHOR || party_ids.contains(&slug) {
+        slug.to_string()
+    } else {
+        holder::OTHER.to_string()
+    }
+}
+
+pub fn holder_report(predictions: &Predictions, party_ids: &[&str]) -> HolderReport {
+    let mut report = HolderReport::default();
+    let mut right = 0;
+    for (pair, row) in predictions.pairs.iter().zip(&predictions.rows) {
+        if !pair.any_label() || !pair.has_row {
+            continue;
+        }
+        report.rows += 1;
+        let gold: Vec<String> = pair.holders.iter().map(|h| normalise_holder(h, party_ids)).collect();
+        let predicted = row.holder.clone().unwrap_or_else(|| "none".to_string());
+        let hit = gold.contains(&predicted);
+        right += hit as usize;
+        let gold_cell = if hit { predicted.clone() } else { gold.first().cloned().unwrap_or_else(|| "none".to_string()) };
+        *report.confusion.entry(predicted).or_default().entry(gold_cell).or_default() += 1;
+    }
+    report.accuracy = if report.rows > 0 { right as f64 / report.rows as f64 } else { 0.0 };
+    report
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -119,6 +167,7 @@ pub struct Report {
     /// Per label, in contract order.
     pub labels: IndexMap<String, LabelReport>,
     pub parties: BTreeMap<String, IndexMap<String, LabelReport>>,
+    pub holder: HolderReport,
     pub segmentation: SegmentationReport,
     pub sentences_per_second: f64,
     pub sentences: usize,
@@ -167,7 +216,8 @@ pub fn segmentation(gold: &GoldSet) -> SegmentationReport {
     SegmentationReport { f1: f1_from_counts(matched, predicted, gold_count), matched, predicted, gold: gold_count }
 }
 
-pub fn report(model: &str, predictions: &Predictions, thresholds: [f32; NUM_LABELS], segmentation: SegmentationReport) -> Report {
+/// The report of `predictions`; `party_ids` are the parties in use (for the holder slugs).
+pub fn report(model: &str, predictions: &Predictions, thresholds: [f32; NUM_LABELS], segmentation: SegmentationReport, party_ids: &[&str]) -> Report {
     let all_pairs: Vec<&GoldPair> = predictions.pairs.iter().collect();
     let all_scores: Vec<&LabelScores> = predictions.scores.iter().collect();
     let labels = label_reports(&all_pairs, &all_scores, thresholds);
@@ -180,8 +230,8 @@ pub fn report(model: &str, predictions: &Predictions, thresholds: [f32; NUM_LABE
         .flat_map(|(p, s)| (0..NUM_LABELS).map(move |l| (round_score(s[l]), p.gold[l])))
         .unzip();
     let mut parties = BTreeMap::new();
-    let party_ids: std::collections::BTreeSet<&str> = predictions.pairs.iter().map(|p| p.party.as_str()).collect();
-    for party in party_ids {
+    let gold_parties: std::collections::BTreeSet<&str> = predictions.pairs.iter().map(|p| p.party.as_str()).collect();
+    for party in gold_parties {
         let (pp, ss): (Vec<&GoldPair>, Vec<&LabelScores>) =
             predictions.pairs.iter().zip(&predictions.scores).filter(|(p, _)| p.party == party).unzip();
         parties.insert(party.to_string(), label_reports(&pp, &ss, thresholds));
@@ -193,6 +243,7 @@ pub fn report(model: &str, predictions: &Predictions, thresholds: [f32; NUM_LABE
         ece: metrics::expected_calibration_error(&flat_scores, &flat_gold, ECE_BINS),
         labels,
         parties,
+        holder: holder_report(predictions, party_ids),
         segmentation,
         sentences_per_second: if predictions.seconds > 0.0 { predictions.sentences as f64 / predictions.seconds } else { 0.0 },
         sentences: predictions.sentences,
@@ -221,6 +272,13 @@ pub fn render_table(report: &Report) -> String {
         let cell = |l: &str| labels.get(l).map(|r| format!("{:.2}({})", r.metrics.f1, r.metrics.positives)).unwrap_or_default();
         out.push_str(&format!("{:<16} {:>8} {:>8} {:>10}\n", party, cell("condemn"), cell("support"), cell("ceasefire")));
     }
+    let h = &report.holder;
+    out.push_str(&format!("\nholder accuracy {:.3} over {} labelled gold rows (predicted holder → gold holder:", h.accuracy, h.rows));
+    for (predicted, gold) in &h.confusion {
+        let cells: Vec<String> = gold.iter().map(|(g, n)| format!("{g} {n}")).collect();
+        out.push_str(&format!(" {predicted} → [{}];", cells.join(", ")));
+    }
+    out.push_str(")\n");
     out.push_str(&format!(
         "\nsegmentation F1 {:.4} (matched {} / predicted {} / gold {})\nthroughput {:.1} sentences/s\n",
         report.segmentation.f1, report.segmentation.matched, report.segmentation.predicted, report.segmentation.gold, report.sentences_per_second

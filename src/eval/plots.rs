@@ -6,6 +6,7 @@
 //! fonts, so a font must be registered before anything draws text, and
 //! embedding it keeps the figures identical on every machine.
 
+use crate::output::publish::publish_with;
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -63,8 +64,9 @@ fn colour(index: usize) -> RGBColor {
 /// missing; errors name `path`.
 pub fn plot_precision_recall(path: &Path, title: &str, curves: &[LabelCurve]) -> Result<()> {
     prepare(path)?;
-    draw_precision_recall(path, title, curves)
-        .with_context(|| format!("drawing the precision-recall plot {}", path.display()))
+    publish_with(path, |tmp| {
+        draw_precision_recall(tmp, title, curves).with_context(|| format!("drawing the precision-recall plot {}", path.display()))
+    })
 }
 
 /// Draws one PNG reliability diagram: the mean score of each non-empty bin
@@ -79,8 +81,9 @@ pub fn plot_reliability(
     per_label: &[(String, Vec<ReliabilityBin>)],
 ) -> Result<()> {
     prepare(path)?;
-    draw_reliability(path, title, per_label)
-        .with_context(|| format!("drawing the reliability diagram {}", path.display()))
+    publish_with(path, |tmp| {
+        draw_reliability(tmp, title, per_label).with_context(|| format!("drawing the reliability diagram {}", path.display()))
+    })
 }
 
 /// Registers the embedded font once per process and creates the output's

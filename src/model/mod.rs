@@ -167,6 +167,23 @@ impl ModelDir {
     }
 }
 
+/// SHA-256 over the names and bytes of `files`, in the order given: the
+/// content of what a model loads, so that a model changed in place (new
+/// weights, thresholds or tokenizer under the same name) is told apart.
+pub fn content_digest(files: &[PathBuf]) -> anyhow::Result<String> {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for path in files {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        hasher.update(name.as_bytes());
+        hasher.update([0]);
+        let mut file = std::fs::File::open(path).with_context(|| format!("{}: cannot open", path.display()))?;
+        std::io::copy(&mut file, &mut hasher).with_context(|| format!("{}: cannot read", path.display()))?;
+        hasher.update([0]);
+    }
+    Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
 pub fn load_safetensors(path: &Path, device: &Device) -> anyhow::Result<std::collections::HashMap<String, Tensor>> {
     let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read weights", path.display()))?;
     let tensors = candle_core::safetensors::load_buffer(&bytes, device)

@@ -6,7 +6,7 @@
 //! One JSON object per line, keys in contract order: `doc_id`,
 //! `sentence_index`, `start`, `end`, `sentence`, `party`, `mentions` (list of
 //! `{text, start, end}`), `condemn`, `support`, `ceasefire`, `labels`,
-//! `model`, `meta`. Scores are already rounded by the scorer
+//! `holder`, `model`, `meta`. Scores are already rounded by the scorer
 //! ([`crate::types::round_score`]) and printed with serde_json's shortest
 //! round-trip float formatting (`0.97`, `1.0`).
 //!
@@ -52,10 +52,11 @@
 //! Same names as the JSON keys: `doc_id` Utf8, `sentence_index` Int64,
 //! `start`/`end` Int64, `sentence` Utf8, `party` Utf8, `mentions`
 //! List<Struct<text Utf8, start Int64, end Int64>>, `condemn`/`support`/
-//! `ceasefire` Float64, `labels` List<Utf8>, `model` Utf8, and `meta` Utf8
+//! `ceasefire` Float64, `labels` List<Utf8>, `holder` Utf8 (null when
+//! `labels` is empty), `model` Utf8, and `meta` Utf8
 //! holding the meta object as compact JSON text (meta is free-form, so it has
 //! no fixed column type). All integers are Int64 (signed) because many
-//! Parquet readers handle unsigned types poorly. No column is nullable.
+//! Parquet readers handle unsigned types poorly. Only `holder` is nullable.
 //! Snappy-compressed, one row group per [`PARQUET_ROWS_PER_GROUP`] rows (or
 //! fewer when the rows are large), written while streaming the staged file so
 //! memory stays bounded.
@@ -65,6 +66,10 @@
 //! it and `--resume` is refused. Rejects go to `stance.rejects.jsonl` in the
 //! current directory, staged and published the same way as for a file.
 
+
+pub mod publish;
+
+use publish::{parent_dir, sync_dir};
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -548,13 +553,41 @@ fn check_state(state: &State, paths: &Paths, fingerprint: &str) -> anyhow::Resul
     }
     if state.fingerprint != fingerprint {
         bail!(
-            "cannot resume: the unfinished run in {} used different inputs, model or options \
-             (fingerprint {} there, {fingerprint} now); run it again with the same arguments, or delete {files} to start over",
+            "cannot resume: the unfinished run in {} used {} (fingerprint {} there, {fingerprint} now); \
+             nothing was written. Run it again with the same inputs, model and parties, or delete {files} to start over",
             paths.state.display(),
+            changed_parts(&state.fingerprint, fingerprint),
             state.fingerprint
         );
     }
     Ok(())
+}
+
+/// What differs between two fingerprints of the form `part=digest …`, for
+/// the refusal message: "a different model", "different inputs and parties".
+pub fn changed_parts(old: &str, new: &str) -> String {
+    let parts = |f: &str| -> Vec<(String, String)> {
+        f.split_whitespace().filter_map(|p| p.split_once('=')).map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    };
+    let (old_parts, new_parts) = (parts(old), parts(new));
+    let changed: Vec<String> = new_parts
+        .iter()
+        .filter(|(key, value)| old_parts.iter().find(|(k, _)| k == key).is_none_or(|(_, v)| v != value))
+        .map(|(key, _)| match key.as_str() {
+            "format" => "output format or program version".to_string(),
+            other => other.to_string(),
+        })
+        .collect();
+    if old_parts.is_empty() || changed.is_empty() {
+        return "another program version".to_string();
+    }
+    let list = match changed.as_slice() {
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        [] => unreachable!("checked above"),
+    };
+    let article = if changed.len() == 1 && !changed[0].ends_with('s') { "a different" } else { "different" };
+    format!("{article} {list}")
 }
 
 /// The files of an unfinished run that exist now, for messages.
@@ -692,24 +725,6 @@ fn remove_if_exists(path: &Path) -> anyhow::Result<()> {
     }
 }
 
-/// Makes renames and removals in `dir` durable (a no-op where directories
-/// cannot be opened, i.e. outside Unix).
-fn sync_dir(dir: &Path) -> anyhow::Result<()> {
-    #[cfg(unix)]
-    File::open(dir)
-        .and_then(|d| d.sync_all())
-        .with_context(|| format!("cannot sync directory {}", dir.display()))?;
-    #[cfg(not(unix))]
-    let _ = dir;
-    Ok(())
-}
-
-fn parent_dir(path: &Path) -> &Path {
-    match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    }
-}
 
 /// `path` with `suffix` appended to its file name (`a.jsonl` → `a.jsonl.partial`).
 fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
@@ -738,6 +753,7 @@ pub fn parquet_schema() -> SchemaRef {
         float("support"),
         float("ceasefire"),
         Field::new("labels", DataType::List(label_item_field()), false),
+        Field::new("holder", DataType::Utf8, true),
         text("model"),
         text("meta"),
     ]))
@@ -846,6 +862,7 @@ struct RowGroup {
     ceasefire: Vec<f64>,
     label_counts: Vec<usize>,
     labels: Vec<String>,
+    holder: Vec<Option<String>>,
     model: Vec<String>,
     meta: Vec<String>,
 }
@@ -871,6 +888,7 @@ impl RowGroup {
         self.ceasefire.push(row.ceasefire);
         self.label_counts.push(row.labels.len());
         self.labels.extend(row.labels);
+        self.holder.push(row.holder);
         self.model.push(row.model);
         self.meta.push(serde_json::to_string(&row.meta)?);
         Ok(())
@@ -904,6 +922,7 @@ impl RowGroup {
             floats(self.support),
             floats(self.ceasefire),
             Arc::new(labels),
+            Arc::new(StringArray::from(self.holder)),
             strings(self.model),
             strings(self.meta),
         ];

@@ -8,6 +8,10 @@
 //!   entailment probability of softmax over (contradiction, entailment), as
 //!   the transformers zero-shot pipeline computes it in multi-label mode.
 
+pub mod holder;
+pub mod rows;
+pub mod speaker;
+
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
@@ -65,6 +69,47 @@ pub struct StanceModelSpec {
     /// (absent in older model files: no context).
     #[serde(default)]
     pub previous_sentence: bool,
+    /// The head has two more outputs after the labels: "this party holds a
+    /// stance here" and "the stance is the author's own voice" (absent in
+    /// older model files: no holder outputs).
+    #[serde(default)]
+    pub holder_outputs: bool,
+    /// The party's name is followed by "(speaker)" when the surface rules put
+    /// one of its mentions in the speaker's place ([`speaker::speaks`]).
+    #[serde(default)]
+    pub speaker_cue: bool,
+}
+
+/// How a trained model reads its input and what its head gives.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct InputOptions {
+    pub previous_sentence: bool,
+    pub holder_outputs: bool,
+    pub speaker_cue: bool,
+}
+
+impl InputOptions {
+    pub fn of(spec: &StanceModelSpec) -> InputOptions {
+        InputOptions { previous_sentence: spec.previous_sentence, holder_outputs: spec.holder_outputs, speaker_cue: spec.speaker_cue }
+    }
+
+    /// Outputs of the head: one per label, then the two holder outputs.
+    pub fn outputs(&self) -> usize {
+        NUM_LABELS + if self.holder_outputs { HOLDER_OUTPUTS } else { 0 }
+    }
+}
+
+/// "holds" and "author", after the labels.
+pub const HOLDER_OUTPUTS: usize = 2;
+
+/// What the model says about one request.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RequestScores {
+    pub labels: LabelScores,
+    /// Probabilities that the request's party holds a stance in the sentence,
+    /// and that the stance is the author's own voice (trained models with
+    /// holder outputs only).
+    pub holder: Option<[f32; HOLDER_OUTPUTS]>,
 }
 
 pub const STANCE_FORMAT: &str = "stance-cross-encoder/1";
@@ -81,7 +126,7 @@ impl StanceModelSpec {
 }
 
 enum Kind {
-    Trained { temperature: [f32; NUM_LABELS], previous_sentence: bool },
+    Trained { temperature: [f32; NUM_LABELS], input: InputOptions },
     Nli { entail: usize, contradict: usize, templates: Templates },
 }
 
@@ -92,6 +137,8 @@ pub struct Scorer {
     classifier: Box<dyn SequenceClassifier>,
     tokenizer: Tokenizer,
     thresholds: [f32; NUM_LABELS],
+    /// The files the model was loaded from (see [`Scorer::digest`]).
+    files: Vec<PathBuf>,
     /// Most sequences / padded tokens per forward pass.
     pub max_batch: usize,
     pub token_budget: usize,
@@ -115,15 +162,25 @@ impl Scorer {
     fn load_trained(dir: &Path, device: &Device) -> anyhow::Result<Scorer> {
         let spec = StanceModelSpec::read(dir)?;
         let dtype = model::device::dtype_for(device)?;
+        let input = InputOptions::of(&spec);
         let (head, tokenizer) = load_stance_head(&spec, dir, device, dtype)?;
+        let encoder = ModelDir { dir: resolve_encoder(&spec.encoder, dir)? };
+        let files = vec![
+            dir.join(STANCE_MODEL_FILE),
+            dir.join(&spec.weights),
+            encoder.file("config.json")?,
+            encoder.file("tokenizer.json")?,
+            encoder.file("model.safetensors")?,
+        ];
         let classifier: Box<dyn SequenceClassifier> =
             if model::cpu::enabled_for(device, dtype) { Box::new(head.to_cpu()?) } else { Box::new(head) };
         Ok(Scorer {
             name: spec.name.clone(),
-            kind: Kind::Trained { temperature: spec.temperature, previous_sentence: spec.previous_sentence },
+            kind: Kind::Trained { temperature: spec.temperature, input },
             classifier,
             tokenizer: configure_tokenizer(tokenizer, spec.max_length)?,
             thresholds: spec.thresholds,
+            files,
             max_batch: 64,
             token_budget: 64 * 64,
         })
@@ -143,6 +200,7 @@ impl Scorer {
             tokenizer: configure_tokenizer(tokenizer, loaded.max_positions.min(512))?,
             // The zero-shot pipeline's convention: entailment probability ≥ 0.5.
             thresholds: [0.5; NUM_LABELS],
+            files: vec![model_dir.file("config.json")?, model_dir.file("tokenizer.json")?, model_dir.file("model.safetensors")?],
             max_batch: 32,
             token_budget: 32 * 96,
         })
@@ -155,17 +213,27 @@ impl Scorer {
         tokenizer: Tokenizer,
         temperature: [f32; NUM_LABELS],
         thresholds: [f32; NUM_LABELS],
-        previous_sentence: bool,
+        input: InputOptions,
     ) -> Scorer {
         Scorer {
             name: name.to_string(),
-            kind: Kind::Trained { temperature, previous_sentence },
+            kind: Kind::Trained { temperature, input },
             classifier,
             tokenizer,
             thresholds,
+            files: Vec::new(),
             max_batch: 64,
             token_budget: 64 * 64,
         }
+    }
+
+    /// Digest of everything that decides the model's scores: its files'
+    /// content (weights, config, tokenizer, thresholds and temperatures),
+    /// and for a model in memory its name and thresholds.
+    pub fn digest(&self) -> anyhow::Result<String> {
+        let mut files = model::content_digest(&self.files)?;
+        files.push_str(&format!("|{}|{:?}", self.name, self.thresholds));
+        Ok(files)
     }
 
     /// The model id written in each output row.
@@ -188,10 +256,7 @@ impl Scorer {
     /// Tokenizes one request into [`Self::sequences_per_request`] sequences.
     pub fn encode(&self, request: &ScoreRequest) -> anyhow::Result<Vec<Encoded>> {
         match &self.kind {
-            Kind::Trained { previous_sentence, .. } => {
-                let previous = previous_sentence.then_some(request.previous);
-                Ok(vec![encode_stance_input(&self.tokenizer, &request.party.name, request.sentence, request.mentions, previous)?])
-            }
+            Kind::Trained { input, .. } => Ok(vec![encode_stance_input(&self.tokenizer, request, *input)?]),
             Kind::Nli { templates, .. } => templates
                 .hypotheses(&request.party.name)
                 .iter()
@@ -218,13 +283,17 @@ impl Scorer {
         Ok(out)
     }
 
-    /// Label probabilities from the logits of one request's sequences.
-    pub fn probabilities(&self, logits: &[Vec<f32>]) -> LabelScores {
+    /// Probabilities from the logits of one request's sequences.
+    pub fn probabilities(&self, logits: &[Vec<f32>]) -> RequestScores {
         let mut scores = [0f32; NUM_LABELS];
+        let mut holder = None;
         match &self.kind {
-            Kind::Trained { temperature, .. } => {
+            Kind::Trained { temperature, input } => {
                 for (label, score) in scores.iter_mut().enumerate() {
                     *score = sigmoid(logits[0][label] / temperature[label]);
+                }
+                if input.holder_outputs {
+                    holder = Some(std::array::from_fn(|i| sigmoid(logits[0][NUM_LABELS + i])));
                 }
             }
             Kind::Nli { entail, contradict, .. } => {
@@ -235,11 +304,11 @@ impl Scorer {
                 }
             }
         }
-        scores
+        RequestScores { labels: scores, holder }
     }
 
     /// Scores requests end to end (tokenize, batch, run, combine).
-    pub fn score(&self, requests: &[ScoreRequest]) -> anyhow::Result<Vec<LabelScores>> {
+    pub fn score(&self, requests: &[ScoreRequest]) -> anyhow::Result<Vec<RequestScores>> {
         let per = self.sequences_per_request();
         let encoded = requests.iter().map(|r| self.encode(r)).collect::<anyhow::Result<Vec<_>>>()?;
         let flat: Vec<&Encoded> = encoded.iter().flatten().collect();
@@ -268,22 +337,23 @@ pub fn encode_pair(tokenizer: &Tokenizer, first: &str, second: &str) -> anyhow::
     })
 }
 
-/// The trained model's input: the party's name, then the sentence with the
-/// party's mentions marked, then (for context models) `[SEP]` and the previous
-/// sentence. Context goes last so that truncation cuts it before the sentence.
-pub fn encode_stance_input(
-    tokenizer: &Tokenizer,
-    party_name: &str,
-    sentence: &str,
-    mentions: &[Mention],
-    previous: Option<&str>,
-) -> anyhow::Result<Encoded> {
-    let marked = mark_mentions(sentence, mentions);
-    match previous {
-        Some(previous) if !previous.trim().is_empty() => encode_pair(tokenizer, party_name, &format!("{marked} {CONTEXT_SEPARATOR} {previous}")),
-        _ => encode_pair(tokenizer, party_name, &marked),
+/// The trained model's input: the party's name (with [`SPEAKER_CUE`] when
+/// the model reads cues and the party is in the speaker's place), then the
+/// sentence with the party's mentions marked, then (for context models)
+/// `[SEP]` and the previous sentence. Context goes last so that truncation
+/// cuts it before the sentence.
+pub fn encode_stance_input(tokenizer: &Tokenizer, request: &ScoreRequest, input: InputOptions) -> anyhow::Result<Encoded> {
+    let marked = mark_mentions(request.sentence, request.mentions);
+    let speaking = input.speaker_cue && request.mentions.iter().any(|m| speaker::speaks(request.sentence, m));
+    let first = if speaking { format!("{} {SPEAKER_CUE}", request.party.name) } else { request.party.name.clone() };
+    match input.previous_sentence.then_some(request.previous) {
+        Some(previous) if !previous.trim().is_empty() => encode_pair(tokenizer, &first, &format!("{marked} {CONTEXT_SEPARATOR} {previous}")),
+        _ => encode_pair(tokenizer, &first, &marked),
     }
 }
+
+/// Follows the party's name when it is the one speaking.
+pub const SPEAKER_CUE: &str = "(speaker)";
 
 /// Between the sentence and its context: BERT's separator, which its tokenizer
 /// reads as the special token.
@@ -381,7 +451,7 @@ pub fn load_stance_head(spec: &StanceModelSpec, dir: &Path, device: &Device, dty
         tensors.insert(name, tensor);
     }
     let vb = VarBuilder::from_tensors(tensors, dtype, device);
-    let head = StanceHead::load(vb, &config, NUM_LABELS)
+    let head = StanceHead::load(vb, &config, InputOptions::of(spec).outputs())
         .with_context(|| format!("{}: trained weights do not fit the encoder {}", trained_path.display(), spec.encoder))?;
     let tokenizer = load_tokenizer(&encoder.file("tokenizer.json")?)?;
     Ok((head, tokenizer))
@@ -423,23 +493,51 @@ mod tests {
         assert_eq!(mark_mentions("abc", &[m(0, 2), m(1, 3)]), "«ab»c");
     }
 
+    fn fixture_tokenizer(max_length: usize) -> Tokenizer {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/parity/bert/tokenizer.json");
+        configure_tokenizer(load_tokenizer(&path).unwrap(), max_length).unwrap()
+    }
+
+    fn party(name: &str) -> Party {
+        Party::new(&name.to_lowercase(), name, vec![name.to_string()])
+    }
+
     #[test]
     fn previous_sentence_follows_the_sentence_after_a_separator() {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/parity/bert/tokenizer.json");
-        let tokenizer = configure_tokenizer(load_tokenizer(&path).unwrap(), 128).unwrap();
+        let tokenizer = fixture_tokenizer(128);
         let sep = tokenizer.token_to_id("[SEP]").unwrap();
-        let plain = encode_stance_input(&tokenizer, "hamas", "it was terrorism .", &[], None).unwrap();
-        let empty = encode_stance_input(&tokenizer, "hamas", "it was terrorism .", &[], Some("  ")).unwrap();
+        let hamas = party("hamas");
+        let request = |previous| ScoreRequest { sentence: "it was terrorism .", previous, party: &hamas, mentions: &[] };
+        let context = InputOptions { previous_sentence: true, ..Default::default() };
+        let plain = encode_stance_input(&tokenizer, &request("the attack"), InputOptions::default()).unwrap();
+        let empty = encode_stance_input(&tokenizer, &request("  "), context).unwrap();
         assert_eq!(plain.ids, empty.ids, "an empty context adds nothing");
-        let with = encode_stance_input(&tokenizer, "hamas", "it was terrorism .", &[], Some("the attack")).unwrap();
+        let with = encode_stance_input(&tokenizer, &request("the attack"), context).unwrap();
         assert_eq!(&with.ids[..plain.ids.len() - 1], &plain.ids[..plain.ids.len() - 1], "the sentence comes first, unchanged");
         // [CLS] party [SEP] sentence [SEP] context [SEP]
         assert_eq!(with.ids.iter().filter(|&&id| id == sep).count(), 3);
         assert_eq!(with.ids[plain.ids.len() - 1], sep);
         // Truncation cuts the context before the sentence.
-        let short = configure_tokenizer(load_tokenizer(&path).unwrap(), plain.ids.len() + 1).unwrap();
-        let cut = encode_stance_input(&short, "hamas", "it was terrorism .", &[], Some("a long context sentence here")).unwrap();
+        let short = fixture_tokenizer(plain.ids.len() + 1);
+        let cut = encode_stance_input(&short, &request("a long context sentence here"), context).unwrap();
         assert_eq!(&cut.ids[..plain.ids.len()], &plain.ids[..]);
+    }
+
+    #[test]
+    fn speaker_cue_follows_the_name_only_for_a_speaking_party() {
+        let tokenizer = fixture_tokenizer(128);
+        let us = party("United States");
+        let sentence = "The United States condemns the attacks by Hamas.";
+        let mentions = [Mention { text: "The United States".into(), start: 0, end: 17 }];
+        let request = ScoreRequest { sentence, previous: "", party: &us, mentions: &mentions };
+        let cue = InputOptions { speaker_cue: true, ..Default::default() };
+        let with = encode_stance_input(&tokenizer, &request, cue).unwrap();
+        let without = encode_stance_input(&tokenizer, &request, InputOptions::default()).unwrap();
+        assert!(with.ids.len() > without.ids.len(), "the cue adds tokens to the first segment");
+        let hamas = party("Hamas");
+        let target = [Mention { text: "Hamas".into(), start: 42, end: 47 }];
+        let object = ScoreRequest { sentence, previous: "", party: &hamas, mentions: &target };
+        assert_eq!(encode_stance_input(&tokenizer, &object, cue).unwrap(), encode_stance_input(&tokenizer, &object, InputOptions::default()).unwrap());
     }
 
     #[test]

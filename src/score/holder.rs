@@ -1,0 +1,126 @@
+//! Who holds the stance of a sentence (contract: `holder`).
+//!
+//! A model trained with holder outputs gives, for every party it scores in a
+//! sentence, the probability that this party holds a stance there ("holds"),
+//! and the probability that the stance is the article's own voice
+//! ("author"). The decision per sentence, in order:
+//! 1. the party most likely to hold it, when that is at least 0.5;
+//! 2. a speaker named by a pronoun or an office ("…, she said"): the last
+//!    speaker of the article's earlier sentences;
+//! 3. the article's own voice (`author`) when the model says so, else
+//!    `other` (a speaker outside the parties file).
+//!
+//! Models without holder outputs (zero-shot NLI, older trained models) use
+//! the surface rules of [`super::speaker`] in place of the two probabilities.
+//! The same decision serves scoring and evaluation.
+
+use super::speaker::Attribution;
+
+pub const AUTHOR: &str = "author";
+pub const OTHER: &str = "other";
+
+/// Decisions at or above this probability count.
+const DECIDE: f32 = 0.5;
+
+/// What one sentence offers for the decision.
+#[derive(Debug, Clone)]
+pub struct SentenceEvidence<'a> {
+    /// Per candidate party: its id, the model's "holds" probability (None
+    /// without holder outputs), and whether the surface rules put it in the
+    /// speaker's place.
+    pub parties: Vec<(&'a str, Option<f32>, bool)>,
+    /// The model's "author's voice" probability, averaged over the sentence's
+    /// scored parties (None without holder outputs).
+    pub author: Option<f32>,
+    pub attribution: Attribution,
+}
+
+/// The holder decision, carried through an article so pronoun speakers
+/// resolve to the last named one.
+#[derive(Debug, Default)]
+pub struct HolderTracker {
+    last_speaker: Option<String>,
+}
+
+impl HolderTracker {
+    /// The holder of `sentence`'s stances; remembers its speaker for later sentences.
+    pub fn decide(&mut self, sentence: &SentenceEvidence) -> String {
+        let model_party = sentence
+            .parties
+            .iter()
+            .filter_map(|(id, holds, _)| holds.map(|p| (id, p)))
+            .filter(|(_, p)| *p >= DECIDE)
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(id, _)| id.to_string());
+        let rule_party = sentence.parties.iter().find(|(_, _, speaks)| *speaks).map(|(id, _, _)| id.to_string());
+        let has_model = sentence.author.is_some();
+        let named = if has_model { model_party } else { rule_party.clone() };
+        if let Some(party) = named {
+            self.last_speaker = Some(party.clone());
+            return party;
+        }
+        if sentence.attribution == Attribution::Pronoun {
+            if let Some(last) = &self.last_speaker {
+                return last.clone();
+            }
+        }
+        let holder = match sentence.author {
+            Some(author) if author >= DECIDE => AUTHOR,
+            Some(_) => OTHER,
+            None if sentence.attribution == Attribution::None => AUTHOR,
+            None => OTHER,
+        };
+        // A speaker of a sentence without a stance still names whom a later
+        // "he said" means.
+        match (rule_party, sentence.attribution) {
+            (Some(party), _) => self.last_speaker = Some(party),
+            (None, Attribution::Named) => self.last_speaker = Some(OTHER.to_string()),
+            _ => {}
+        }
+        holder.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn evidence<'a>(parties: Vec<(&'a str, Option<f32>, bool)>, author: Option<f32>, attribution: Attribution) -> SentenceEvidence<'a> {
+        SentenceEvidence { parties, author, attribution }
+    }
+
+    #[test]
+    fn the_likeliest_party_holds_it() {
+        let mut t = HolderTracker::default();
+        let s = evidence(vec![("hamas", Some(0.1), false), ("united_states", Some(0.9), true), ("russia", Some(0.6), false)], Some(0.1), Attribution::Named);
+        assert_eq!(t.decide(&s), "united_states");
+    }
+
+    #[test]
+    fn pronouns_take_the_last_speaker() {
+        let mut t = HolderTracker::default();
+        let first = evidence(vec![("russia", Some(0.2), true)], Some(0.1), Attribution::Named);
+        // No stance here (holds 0.2), but Russia is the speaker by the rules.
+        assert_eq!(t.decide(&first), OTHER);
+        let second = evidence(vec![("israel", Some(0.1), false)], Some(0.2), Attribution::Pronoun);
+        assert_eq!(t.decide(&second), "russia");
+        let named_other = evidence(vec![("israel", Some(0.1), false)], Some(0.2), Attribution::Named);
+        assert_eq!(t.decide(&named_other), OTHER);
+        assert_eq!(t.decide(&second), OTHER, "the last speaker is now someone outside the parties");
+    }
+
+    #[test]
+    fn author_or_other_without_a_party() {
+        let mut t = HolderTracker::default();
+        assert_eq!(t.decide(&evidence(vec![("israel", Some(0.1), false)], Some(0.8), Attribution::None)), AUTHOR);
+        assert_eq!(t.decide(&evidence(vec![("israel", Some(0.1), false)], Some(0.3), Attribution::Named)), OTHER);
+    }
+
+    #[test]
+    fn rules_stand_in_without_holder_outputs() {
+        let mut t = HolderTracker::default();
+        assert_eq!(t.decide(&evidence(vec![("israel", None, false), ("russia", None, true)], None, Attribution::Named)), "russia");
+        assert_eq!(t.decide(&evidence(vec![("israel", None, false)], None, Attribution::None)), AUTHOR);
+        assert_eq!(t.decide(&evidence(vec![("israel", None, false)], None, Attribution::Named)), OTHER);
+    }
+}
