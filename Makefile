@@ -3,7 +3,7 @@ CARGO ?= cargo
 BIN := target/release/stance
 ENCODER := sentence-transformers/all-MiniLM-L6-v2
 
-.PHONY: setup build model demo test train train-cv eval bench compare cuda fuzz clean
+.PHONY: setup build model demo test lint train train-cv eval bench compare cuda fuzz clean
 
 ## setup: build the release binary and put the default encoder in the local HF cache (idempotent)
 setup: build model
@@ -23,10 +23,16 @@ demo: setup
 	$(BIN) score datasets/samples -o out/samples.jsonl
 	@echo "scored rows: out/samples.jsonl ($$(wc -l < out/samples.jsonl) rows)"
 
-## test: the whole test suite
+## test: the whole test suite; the behaviour suite last, printing its pass rate per category
 test: setup
-	$(CARGO) test --release --locked
+	$(CARGO) test --release --locked -- --skip behaviour_suite
+	$(CARGO) test --release --locked --test behaviour -- --nocapture
 	python3 scripts/test_recompute_metrics.py
+
+## lint: formatting and clippy, as CI runs them
+lint:
+	$(CARGO) fmt --check
+	$(CARGO) clippy --all-targets --locked -- -D warnings
 
 ## train: reproduce the committed default model (models/stance-minilm) from train + silver
 TRAIN_RECIPE := --train datasets/train --train datasets/silver --dev datasets/dev --epochs 6 --patience 6 --lr 8e-5 --average-last 3

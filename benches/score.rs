@@ -25,11 +25,21 @@ const WINDOW_SEQUENCES: usize = 2048;
 
 fn main() {
     // `cargo bench -- FILTER` passes a filter; run only when it matches.
-    let filter: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
-    if !filter.is_empty() && !filter.iter().any(|f| "score_end_to_end".contains(f.as_str())) {
+    let filter: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    if !filter.is_empty()
+        && !filter
+            .iter()
+            .any(|f| "score_end_to_end".contains(f.as_str()))
+    {
         return;
     }
-    let sentences: usize = std::env::var("STANCE_BENCH_SENTENCES").ok().and_then(|v| v.parse().ok()).unwrap_or(20_000);
+    let sentences: usize = std::env::var("STANCE_BENCH_SENTENCES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20_000);
     let dir = tempfile::tempdir().unwrap();
     let dump = dir.path().join("dump.jsonl");
     common::write_dump(&dump, sentences, 10);
@@ -39,13 +49,24 @@ fn main() {
     let out = dir.path().join("scored.jsonl");
     let started = Instant::now();
     let run = Command::new(env!("CARGO_BIN_EXE_stance"))
-        .args(["score", dump.to_str().unwrap(), "-o", out.to_str().unwrap(), "--quiet", "--device", "cpu"])
+        .args([
+            "score",
+            dump.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--quiet",
+            "--device",
+            "cpu",
+        ])
         .env("HF_HUB_OFFLINE", "1")
         .output()
         .expect("stance runs");
     let e2e_seconds = started.elapsed().as_secs_f64();
     let summary = String::from_utf8_lossy(&run.stderr);
-    assert!(run.status.success(), "stance score failed (is the default model there? `make setup`):\n{summary}");
+    assert!(
+        run.status.success(),
+        "stance score failed (is the default model there? `make setup`):\n{summary}"
+    );
     let scored: usize = summary
         .split(", ")
         .find_map(|part| part.strip_suffix(" sentences").and_then(|n| n.parse().ok()))
@@ -54,25 +75,49 @@ fn main() {
     // The encoder alone on the same sequences, prepared untimed.
     let parties = PartySet::builtin();
     let matcher = PartyMatcher::new(&parties).unwrap();
-    let scorer = Scorer::load(None, &device::select(DeviceChoice::Cpu).unwrap(), &parties.templates).unwrap();
+    let scorer = Scorer::load(
+        None,
+        &device::select(DeviceChoice::Cpu).unwrap(),
+        &parties.templates,
+    )
+    .unwrap();
     let segmenter = NewsSegmenter;
     let mut sequences: Vec<Encoded> = Vec::new();
     let mut counted = 0;
     for line in std::fs::read_to_string(&dump).unwrap().lines() {
-        let text = serde_json::from_str::<serde_json::Value>(line).unwrap()["text"].as_str().unwrap().to_string();
+        let text = serde_json::from_str::<serde_json::Value>(line).unwrap()["text"]
+            .as_str()
+            .unwrap()
+            .to_string();
         let mut previous = "";
         for span in segmenter.split(&text) {
             counted += 1;
             let sentence = &text[span.start..span.end];
             let found = matcher.find(sentence);
             for (i, party) in parties.parties.iter().enumerate() {
-                let mentions = found.iter().find(|m| m.party == i).map(|m| m.mentions.as_slice()).unwrap_or(&[]);
-                sequences.extend(scorer.encode(&ScoreRequest { sentence, previous, party, mentions }).unwrap());
+                let mentions = found
+                    .iter()
+                    .find(|m| m.party == i)
+                    .map(|m| m.mentions.as_slice())
+                    .unwrap_or(&[]);
+                sequences.extend(
+                    scorer
+                        .encode(&ScoreRequest {
+                            sentence,
+                            previous,
+                            party,
+                            mentions,
+                        })
+                        .unwrap(),
+                );
             }
             previous = sentence;
         }
     }
-    assert_eq!(counted, scored, "the bench segments the dump as stance score does");
+    assert_eq!(
+        counted, scored,
+        "the bench segments the dump as stance score does"
+    );
     let refs: Vec<&Encoded> = sequences.iter().collect();
     let started = Instant::now();
     for window in refs.chunks(WINDOW_SEQUENCES) {
@@ -88,7 +133,12 @@ fn main() {
         bytes as f64 / 1e6,
         rayon::current_num_threads()
     );
-    println!("  stance score (binary, wall clock): {e2e_seconds:8.1} s  {e2e_rate:8.1} sentences/s");
+    println!(
+        "  stance score (binary, wall clock): {e2e_seconds:8.1} s  {e2e_rate:8.1} sentences/s"
+    );
     println!("  encoder only (same sequences):     {encoder_seconds:8.1} s  {encoder_rate:8.1} sentences/s");
-    println!("  end-to-end / encoder-only throughput: {:.3}", e2e_rate / encoder_rate);
+    println!(
+        "  end-to-end / encoder-only throughput: {:.3}",
+        e2e_rate / encoder_rate
+    );
 }

@@ -31,7 +31,14 @@ struct Args {
 }
 
 fn parse_args() -> anyhow::Result<Args> {
-    let mut args = Args { model: PathBuf::new(), ids: None, sentences: None, out: None, max_batch: None, token_budget: None };
+    let mut args = Args {
+        model: PathBuf::new(),
+        ids: None,
+        sentences: None,
+        out: None,
+        max_batch: None,
+        token_budget: None,
+    };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let mut value = || it.next().with_context(|| format!("{flag} needs a value"));
@@ -46,7 +53,10 @@ fn parse_args() -> anyhow::Result<Args> {
         }
     }
     if args.model.as_os_str().is_empty() {
-        args.model = stance::model::hub::resolve("sentence-transformers/all-MiniLM-L6-v2", &stance::model::hub::MODEL_FILES)?;
+        args.model = stance::model::hub::resolve(
+            "sentence-transformers/all-MiniLM-L6-v2",
+            &stance::model::hub::MODEL_FILES,
+        )?;
     }
     Ok(args)
 }
@@ -66,8 +76,13 @@ fn main() -> anyhow::Result<()> {
             .lines()
             .filter(|l| !l.trim().is_empty())
             .map(|line| {
-                let ids: Vec<u32> = serde_json::from_str(line).with_context(|| format!("{}: not a JSON array of ids", path.display()))?;
-                Ok(Encoded { type_ids: vec![0; ids.len()], ids, truncated: false })
+                let ids: Vec<u32> = serde_json::from_str(line)
+                    .with_context(|| format!("{}: not a JSON array of ids", path.display()))?;
+                Ok(Encoded {
+                    type_ids: vec![0; ids.len()],
+                    ids,
+                    truncated: false,
+                })
             })
             .collect::<anyhow::Result<_>>()?,
         (None, Some(path)) => std::fs::read_to_string(path)
@@ -82,7 +97,10 @@ fn main() -> anyhow::Result<()> {
     let vectors = encoder.embed(&refs)?;
     let seconds = started.elapsed().as_secs_f64();
     if let Some(out) = &args.out {
-        let mut file = std::io::BufWriter::new(std::fs::File::create(out).with_context(|| format!("{}: cannot create", out.display()))?);
+        let mut file = std::io::BufWriter::new(
+            std::fs::File::create(out)
+                .with_context(|| format!("{}: cannot create", out.display()))?,
+        );
         for v in &vectors {
             for x in v {
                 file.write_all(&x.to_le_bytes())?;

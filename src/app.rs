@@ -2,8 +2,6 @@
 
 use std::process::ExitCode;
 
-
-use crate::score::InputOptions;
 use crate::cli::{EvalArgs, FetchArgs, ScoreArgs, TrainArgs};
 use crate::eval::{self, gold::GoldSet};
 use crate::model::{device, hub};
@@ -11,6 +9,7 @@ use crate::output::publish::{publish_file, StagedDir};
 use crate::output::PublishCompleted;
 use crate::parties::{PartyMatcher, PartySet};
 use crate::pipeline::{self, ScoreOptions};
+use crate::score::InputOptions;
 use crate::score::Scorer;
 use crate::train::{self, TrainOptions};
 
@@ -19,7 +18,11 @@ use crate::train::{self, TrainOptions};
 pub const EXIT_REJECTED: u8 = 3;
 
 pub fn score(args: ScoreArgs) -> anyhow::Result<ExitCode> {
-    let inputs = if args.inputs.is_empty() { vec!["-".into()] } else { args.inputs };
+    let inputs = if args.inputs.is_empty() {
+        vec!["-".into()]
+    } else {
+        args.inputs
+    };
     let opts = ScoreOptions {
         inputs,
         out: args.output,
@@ -46,7 +49,11 @@ pub fn score(args: ScoreArgs) -> anyhow::Result<ExitCode> {
             Err(err) => return Err(err),
         },
     };
-    Ok(if counters.rejected > 0 { ExitCode::from(EXIT_REJECTED) } else { ExitCode::SUCCESS })
+    Ok(if counters.rejected > 0 {
+        ExitCode::from(EXIT_REJECTED)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 pub fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
@@ -56,10 +63,19 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
     let device = device::select(args.model.device)?;
     let scorer = Scorer::load(args.model.model.as_deref(), &device, &parties.templates)?;
     let predictions = eval::predict(&scorer, &gold, &parties, &matcher, &gold.parties())?;
-    let report = eval::report(scorer.name(), &predictions, scorer.thresholds(), eval::segmentation(&gold), &parties.ids());
+    let report = eval::report(
+        scorer.name(),
+        &predictions,
+        scorer.thresholds(),
+        eval::segmentation(&gold),
+        &parties.ids(),
+    );
     print!("{}", eval::render_table(&report));
     if let Some(path) = &args.json {
-        publish_file(path, (serde_json::to_string_pretty(&report)? + "\n").as_bytes())?;
+        publish_file(
+            path,
+            (serde_json::to_string_pretty(&report)? + "\n").as_bytes(),
+        )?;
         eprintln!("report: {}", path.display());
     }
     if let Some(path) = &args.predictions {
@@ -69,7 +85,11 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
             text.push('\n');
         }
         publish_file(path, text.as_bytes())?;
-        eprintln!("predictions: {} ({} rows)", path.display(), predictions.rows.len());
+        eprintln!(
+            "predictions: {} ({} rows)",
+            path.display(),
+            predictions.rows.len()
+        );
     }
     if let Some(dir) = &args.plots {
         for path in eval::write_plots(dir, scorer.name(), &predictions)? {
@@ -98,7 +118,11 @@ pub fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
         patience: args.patience,
         cv_folds: args.cv_folds,
         average_last: args.average_last,
-        input: InputOptions { previous_sentence: args.previous_sentence, holder_outputs: args.holder_outputs, speaker_cue: args.speaker_cue },
+        input: InputOptions {
+            previous_sentence: args.previous_sentence,
+            holder_outputs: args.holder_outputs,
+            speaker_cue: args.speaker_cue,
+        },
     };
     let started = std::time::Instant::now();
     // The model directory appears whole or not at all: written beside its
@@ -108,7 +132,10 @@ pub fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
         staged.copy_from(&opts.out_dir).and_then(|()| {
             let (outcome, seconds) = train::outcome_from_card(&opts.out_dir, &opts)?;
             let recorded = std::fs::read_to_string(opts.out_dir.join("model_card.json"))?;
-            let command = serde_json::from_str::<serde_json::Value>(&recorded)?["command"].as_str().unwrap_or(&command).to_string();
+            let command = serde_json::from_str::<serde_json::Value>(&recorded)?["command"]
+                .as_str()
+                .unwrap_or(&command)
+                .to_string();
             train::finish(&opts, staged.path(), &outcome, &command, seconds)
         })
     } else {
@@ -148,7 +175,11 @@ pub fn fetch_model(args: FetchArgs) -> anyhow::Result<ExitCode> {
 /// True when `err` comes from writing to a pipe whose reader has gone
 /// (`stance score … | head`): not a failure of stance, so it stops quietly.
 pub fn is_closed_pipe(err: &anyhow::Error) -> bool {
-    err.chain().any(|cause| cause.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// Exit status of a run stopped by a closed pipe: 128 + SIGPIPE, as Unix

@@ -7,7 +7,11 @@ use clap::{Args, Parser, Subcommand};
 use crate::model::device::DeviceChoice;
 
 #[derive(Debug, Parser)]
-#[command(name = "stance", version, about = "Targeted stance (condemn / support / ceasefire) of news sentences toward conflict parties")]
+#[command(
+    name = "stance",
+    version,
+    about = "Targeted stance (condemn / support / ceasefire) of news sentences toward conflict parties"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

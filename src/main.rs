@@ -15,7 +15,9 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
-        Err(err) if stance::app::is_closed_pipe(&err) => ExitCode::from(stance::app::EXIT_CLOSED_PIPE),
+        Err(err) if stance::app::is_closed_pipe(&err) => {
+            ExitCode::from(stance::app::EXIT_CLOSED_PIPE)
+        }
         Err(err) => {
             eprintln!("stance: error: {err:#}");
             ExitCode::FAILURE

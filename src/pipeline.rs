@@ -49,13 +49,20 @@ pub struct Summary {
 impl Summary {
     pub fn line(&self) -> String {
         let c = &self.counters;
-        let rate = if self.seconds > 0.0 { c.sentences as f64 / self.seconds } else { 0.0 };
+        let rate = if self.seconds > 0.0 {
+            c.sentences as f64 / self.seconds
+        } else {
+            0.0
+        };
         let mut line = format!(
             "stance: {} articles, {} sentences, {} rows, {} rejected in {:.1} s ({:.1} sentences/s) -> {}",
             c.articles, c.sentences, c.rows, c.rejected, self.seconds, rate, self.output
         );
         if self.truncated > 0 {
-            line.push_str(&format!("; {} sequences were longer than the model's maximum and truncated", self.truncated));
+            line.push_str(&format!(
+                "; {} sequences were longer than the model's maximum and truncated",
+                self.truncated
+            ));
         }
         line
     }
@@ -75,15 +82,29 @@ enum Item {
 
 /// Segments, matches and tokenizes one article: every party of the file is a
 /// candidate in every sentence (mentioned, or implicit).
-fn prepare(article: Article, segmenter: &NewsSegmenter, matcher: &PartyMatcher, parties: &PartySet, scorer: &Scorer) -> anyhow::Result<PreparedArticle> {
+fn prepare(
+    article: Article,
+    segmenter: &NewsSegmenter,
+    matcher: &PartyMatcher,
+    parties: &PartySet,
+    scorer: &Scorer,
+) -> anyhow::Result<PreparedArticle> {
     let spans = segmenter.split(&article.text);
     let candidates: Vec<usize> = (0..parties.parties.len()).collect();
     let sentences = rows::article_targets(&article.text, &spans, matcher, &candidates);
     let mut encoded = Vec::new();
     for request in rows::requests(&article.text, &sentences, parties) {
-        encoded.extend(scorer.encode(&request).with_context(|| format!("article {:?}", article.id))?);
+        encoded.extend(
+            scorer
+                .encode(&request)
+                .with_context(|| format!("article {:?}", article.id))?,
+        );
     }
-    Ok(PreparedArticle { article, sentences, encoded })
+    Ok(PreparedArticle {
+        article,
+        sentences,
+        encoded,
+    })
 }
 
 /// What the rows look like; bump when a row of the same input changes
@@ -100,10 +121,27 @@ const ROW_FORMAT: &str = "rows/2 (holder)";
 fn fingerprint(opts: &ScoreOptions, scorer: &Scorer, parties: &PartySet) -> anyhow::Result<String> {
     let short = |text: &str| -> String {
         use sha2::{Digest, Sha256};
-        Sha256::digest(text.as_bytes()).iter().take(8).map(|b| format!("{b:02x}")).collect()
+        Sha256::digest(text.as_bytes())
+            .iter()
+            .take(8)
+            .map(|b| format!("{b:02x}"))
+            .collect()
     };
-    let inputs: Vec<String> = opts.inputs.iter().map(|i| i.display().to_string()).collect();
-    let format = format!("{ROW_FORMAT}|{}|{:?}|{}", env!("CARGO_PKG_VERSION"), LABELS, if OutputTarget::from_arg(&opts.out).is_parquet() { "parquet" } else { "jsonl" });
+    let inputs: Vec<String> = opts
+        .inputs
+        .iter()
+        .map(|i| i.display().to_string())
+        .collect();
+    let format = format!(
+        "{ROW_FORMAT}|{}|{:?}|{}",
+        env!("CARGO_PKG_VERSION"),
+        LABELS,
+        if OutputTarget::from_arg(&opts.out).is_parquet() {
+            "parquet"
+        } else {
+            "jsonl"
+        }
+    );
     Ok(format!(
         "inputs={} model={} parties={} format={}",
         short(&inputs.join("\0")),
@@ -133,7 +171,8 @@ pub fn run(opts: &ScoreOptions) -> anyhow::Result<Summary> {
     }
     let target = OutputTarget::from_arg(&opts.out);
     let reader = ArticleReader::open(&opts.inputs)?;
-    let (mut sink, resume_point) = OutputSink::open(target, opts.resume, &fingerprint(opts, &scorer, &parties)?)?;
+    let (mut sink, resume_point) =
+        OutputSink::open(target, opts.resume, &fingerprint(opts, &scorer, &parties)?)?;
     let mut counters = resume_point.counters.clone();
 
     let bar = progress_bar(opts.progress);
@@ -141,12 +180,13 @@ pub fn run(opts: &ScoreOptions) -> anyhow::Result<Summary> {
     let mut records_done = resume_point.records_done;
     std::thread::scope(|scope| -> anyhow::Result<()> {
         let (tx, rx) = bounded::<anyhow::Result<Item>>(4 * CHUNK);
-        let (segmenter, matcher, parties, scorer) = (NewsSegmenter::default(), &matcher, &parties, &scorer);
+        let (segmenter, matcher, parties, scorer) = (NewsSegmenter, &matcher, &parties, &scorer);
         let preparers = preparer_pool(device.is_cpu())?;
         scope.spawn(move || {
             let mut records = reader.skip(resume_point.records_done as usize);
             loop {
-                let chunk: Vec<Result<Article, InputError>> = records.by_ref().take(CHUNK).collect();
+                let chunk: Vec<Result<Article, InputError>> =
+                    records.by_ref().take(CHUNK).collect();
                 if chunk.is_empty() {
                     break;
                 }
@@ -154,7 +194,8 @@ pub fn run(opts: &ScoreOptions) -> anyhow::Result<Summary> {
                     chunk
                         .into_par_iter()
                         .map(|record| match record {
-                            Ok(article) => prepare(article, &segmenter, matcher, parties, scorer).map(Item::Article),
+                            Ok(article) => prepare(article, &segmenter, matcher, parties, scorer)
+                                .map(Item::Article),
                             Err(err) => Ok(Item::Reject(err)),
                         })
                         .collect()
@@ -166,11 +207,26 @@ pub fn run(opts: &ScoreOptions) -> anyhow::Result<Summary> {
                 }
             }
         });
-        consume(&rx, &mut sink, scorer, parties, opts.skip_bad, &mut counters, &mut records_done, &mut truncated, &bar)
+        consume(
+            &rx,
+            &mut sink,
+            scorer,
+            parties,
+            opts.skip_bad,
+            &mut counters,
+            &mut records_done,
+            &mut truncated,
+            &bar,
+        )
     })?;
     bar.finish_and_clear();
     sink.finish(&counters)?;
-    Ok(Summary { counters, seconds: started.elapsed().as_secs_f64(), truncated, output: opts.out.clone() })
+    Ok(Summary {
+        counters,
+        seconds: started.elapsed().as_secs_f64(),
+        truncated,
+        output: opts.out.clone(),
+    })
 }
 
 /// Threads that read, segment, match and tokenize. They are not the global
@@ -181,7 +237,11 @@ pub fn run(opts: &ScoreOptions) -> anyhow::Result<Summary> {
 /// cores; beside a GPU, all of them.
 fn preparer_pool(encoder_on_cpu: bool) -> anyhow::Result<rayon::ThreadPool> {
     let cores = rayon::current_num_threads();
-    let threads = if encoder_on_cpu { (cores / 4).max(1) } else { cores };
+    let threads = if encoder_on_cpu {
+        (cores / 4).max(1)
+    } else {
+        cores
+    };
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .thread_name(|i| format!("stance-prepare-{i}"))
@@ -234,13 +294,24 @@ fn consume(
                     if !skip_bad {
                         return Err(anyhow::anyhow!("{err}\n(pass --skip-bad to record bad records in OUT.rejects.jsonl and go on)"));
                     }
-                    sink.write_reject(&Reject { origin: err.origin.clone(), reason: err.reason.clone() })?;
+                    sink.write_reject(&Reject {
+                        origin: err.origin.clone(),
+                        reason: err.reason.clone(),
+                    })?;
                     counters.rejected += 1;
                 }
                 Item::Article(article) => {
                     let requests: usize = article.sentences.iter().map(|s| s.targets.len()).sum();
-                    let article_scores: Vec<RequestScores> = scores.by_ref().take(requests).collect();
-                    let rows = rows::article_rows(&article.article, &article.sentences, &article_scores, scorer, parties, Keep::Published);
+                    let article_scores: Vec<RequestScores> =
+                        scores.by_ref().take(requests).collect();
+                    let rows = rows::article_rows(
+                        &article.article,
+                        &article.sentences,
+                        &article_scores,
+                        scorer,
+                        parties,
+                        Keep::Published,
+                    );
                     *truncated += article.encoded.iter().filter(|e| e.truncated).count() as u64;
                     sink.write_rows(&rows)?;
                     counters.articles += 1;
@@ -252,7 +323,10 @@ fn consume(
         sink.checkpoint(*records_done, counters)?;
         bar.set_position(counters.articles);
         let rate = counters.sentences as f64 / bar.elapsed().as_secs_f64().max(1e-3);
-        bar.set_message(format!("{} sentences ({rate:.1}/s), {} rows, {} rejected", counters.sentences, counters.rows, counters.rejected));
+        bar.set_message(format!(
+            "{} sentences ({rate:.1}/s), {} rows, {} rejected",
+            counters.sentences, counters.rows, counters.rejected
+        ));
     }
     Ok(())
 }
@@ -275,7 +349,10 @@ fn score_window(items: &[Item], scorer: &Scorer) -> anyhow::Result<Vec<RequestSc
         .flat_map(|a| a.encoded.iter())
         .collect();
     let logits = scorer.logits(&flat)?;
-    Ok(logits.chunks(scorer.sequences_per_request()).map(|chunk| scorer.probabilities(chunk)).collect())
+    Ok(logits
+        .chunks(scorer.sequences_per_request())
+        .map(|chunk| scorer.probabilities(chunk))
+        .collect())
 }
 
 fn progress_bar(enabled: bool) -> indicatif::ProgressBar {
@@ -283,7 +360,10 @@ fn progress_bar(enabled: bool) -> indicatif::ProgressBar {
         return indicatif::ProgressBar::hidden();
     }
     let bar = indicatif::ProgressBar::new_spinner().with_style(
-        indicatif::ProgressStyle::with_template("{spinner} {pos} articles ({per_sec}) | {msg} | {elapsed_precise}").expect("valid template"),
+        indicatif::ProgressStyle::with_template(
+            "{spinner} {pos} articles ({per_sec}) | {msg} | {elapsed_precise}",
+        )
+        .expect("valid template"),
     );
     bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
     bar.enable_steady_tick(std::time::Duration::from_millis(200));

@@ -328,7 +328,9 @@ fn terminator_break(
         return None;
     }
     // "on 28 May. Israel answered": May is a month, not an abbreviation
-    if ends_with_day_and_month(&block[sentence_start..run_start]) && next.starts_with(char::is_uppercase) {
+    if ends_with_day_and_month(&block[sentence_start..run_start])
+        && next.starts_with(char::is_uppercase)
+    {
         return Some(end);
     }
     let window = Window::around(block, sentence_start, run_start, run_end, end);
@@ -344,15 +346,23 @@ fn is_trailing_bracket(text: &str) -> bool {
         return false;
     };
     let window = &inside[..inside.floor_char_boundary(MAX_CREDIT.min(inside.len()))];
-    let Some(close) = window.find(|c: char| c == ')' || is_line_break(c)).filter(|&i| window[i..].starts_with(')')) else {
+    let Some(close) = window
+        .find(|c: char| c == ')' || is_line_break(c))
+        .filter(|&i| window[i..].starts_with(')'))
+    else {
         return false;
     };
-    let after = inside[close + 1..].chars().find(|c| !matches!(c, ' ' | '\t'));
+    let after = inside[close + 1..]
+        .chars()
+        .find(|c| !matches!(c, ' ' | '\t'));
     !window[..close].contains(is_terminator) && after.is_none_or(is_line_break)
 }
 
 /// Speech verbs that can follow a quote with its speaker's name.
-const QUOTE_VERBS: &[&str] = &["said", "says", "asked", "asks", "added", "adds", "told", "wrote", "writes", "insisted", "replied"];
+const QUOTE_VERBS: &[&str] = &[
+    "said", "says", "asked", "asks", "added", "adds", "told", "wrote", "writes", "insisted",
+    "replied",
+];
 
 /// True when `text` starts with a name (one to three capitalised words, none
 /// of them a sentence opener) and a speech verb that ends its clause:
@@ -363,7 +373,7 @@ fn starts_with_attribution(text: &str) -> bool {
         let Some(word) = words.next() else {
             return false;
         };
-        let bare = word.trim_end_matches(|c: char| matches!(c, ',' | '.' | ';' | ':'));
+        let bare = word.trim_end_matches([',', '.', ';', ':']);
         if QUOTE_VERBS.contains(&bare) {
             return bare.len() < word.len();
         }
@@ -380,11 +390,30 @@ fn ends_with_day_and_month(head: &str) -> bool {
     let (Some(month), Some(day)) = (words.next(), words.next()) else {
         return false;
     };
-    month.len() >= 3 && is_month(month) && month.chars().next().is_some_and(char::is_uppercase) && !month.ends_with('.') && day.chars().all(|c| c.is_ascii_digit()) && is_full_month(month)
+    month.len() >= 3
+        && is_month(month)
+        && month.chars().next().is_some_and(char::is_uppercase)
+        && !month.ends_with('.')
+        && day.chars().all(|c| c.is_ascii_digit())
+        && is_full_month(month)
 }
 
 fn is_full_month(word: &str) -> bool {
-    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"].contains(&word)
+    [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ]
+    .contains(&word)
 }
 
 /// True when `head` ends with `a.m.` or `p.m.`.
@@ -551,8 +580,20 @@ fn is_crumb(line: &str) -> bool {
 
 /// Labels that open a caption, a link or an update line.
 const BOILERPLATE_MARKERS: &[&str] = &[
-    "Photo:", "Photo credit:", "Caption:", "Image:", "Picture:", "Video:", "Watch:", "Read more:", "Read also:",
-    "Related:", "Update:", "Update –", "Update -", "UPDATE:",
+    "Photo:",
+    "Photo credit:",
+    "Caption:",
+    "Image:",
+    "Picture:",
+    "Video:",
+    "Watch:",
+    "Read more:",
+    "Read also:",
+    "Related:",
+    "Update:",
+    "Update –",
+    "Update -",
+    "UPDATE:",
 ];
 
 /// True when a page that lost its line breaks runs boilerplate into what
@@ -934,8 +975,14 @@ mod tests {
     /// look slower once on a busy machine, so it gets three tries.
     fn assert_linear(unit: &str, repeats: usize) {
         let (single, double) = (unit.repeat(repeats), unit.repeat(2 * repeats));
-        let ratios: Vec<f64> = (0..3).map(|_| split_seconds(&double) / split_seconds(&single).max(1e-6)).collect();
-        assert!(ratios.iter().any(|&r| r < 2.5), "{:?} x{repeats}: twice the input took {ratios:.2?} times as long", &unit[..unit.len().min(20)]);
+        let ratios: Vec<f64> = (0..3)
+            .map(|_| split_seconds(&double) / split_seconds(&single).max(1e-6))
+            .collect();
+        assert!(
+            ratios.iter().any(|&r| r < 2.5),
+            "{:?} x{repeats}: twice the input took {ratios:.2?} times as long",
+            &unit[..unit.len().min(20)]
+        );
     }
 
     #[test]

@@ -30,7 +30,10 @@ use crate::eval::{self, behaviour, party_mentions};
 use crate::model::bert::{self, BertConfig, Mode, StanceHead, HEAD_PREFIX};
 use crate::model::{hub, Batch, Encoded, ModelDir};
 use crate::parties::{PartyMatcher, PartySet};
-use crate::score::{self, holder, InputOptions, ScoreRequest, Scorer, StanceModelSpec, HOLDER_OUTPUTS, STANCE_FORMAT, STANCE_MODEL_FILE};
+use crate::score::{
+    self, holder, InputOptions, ScoreRequest, Scorer, StanceModelSpec, HOLDER_OUTPUTS,
+    STANCE_FORMAT, STANCE_MODEL_FILE,
+};
 use crate::types::{LABELS, NUM_LABELS};
 
 #[derive(Debug, Clone, Serialize)]
@@ -62,12 +65,20 @@ pub struct TrainOptions {
 impl TrainOptions {
     /// The training splits as one gold set.
     pub fn load_train(&self) -> anyhow::Result<GoldSet> {
-        let sets = self.train_dirs.iter().map(|dir| GoldSet::load(&dir.join("articles.jsonl"), &dir.join("gold.jsonl"))).collect::<anyhow::Result<Vec<_>>>()?;
+        let sets = self
+            .train_dirs
+            .iter()
+            .map(|dir| GoldSet::load(&dir.join("articles.jsonl"), &dir.join("gold.jsonl")))
+            .collect::<anyhow::Result<Vec<_>>>()?;
         GoldSet::merge(sets)
     }
 
     fn train_names(&self) -> String {
-        self.train_dirs.iter().map(|d| format!("`{}`", d.display())).collect::<Vec<_>>().join(" + ")
+        self.train_dirs
+            .iter()
+            .map(|d| format!("`{}`", d.display()))
+            .collect::<Vec<_>>()
+            .join(" + ")
     }
 }
 
@@ -100,7 +111,10 @@ fn examples(gold: &GoldSet, setup: &Setup, input: InputOptions) -> anyhow::Resul
     // Parties annotated per article: the closed world of that article.
     let mut article_parties: HashMap<usize, BTreeSet<String>> = HashMap::new();
     for row in gold.rows.iter().filter(|r| r.party != eval::gold::NO_PARTY) {
-        article_parties.entry(index[row.article_id.as_str()]).or_default().insert(row.party.clone());
+        article_parties
+            .entry(index[row.article_id.as_str()])
+            .or_default()
+            .insert(row.party.clone());
     }
     let all_parties = gold.parties();
     let world: HashMap<(usize, usize, String), [bool; NUM_LABELS]> = gold
@@ -111,23 +125,39 @@ fn examples(gold: &GoldSet, setup: &Setup, input: InputOptions) -> anyhow::Resul
     // Holders of each sentence: everyone who holds one of its stances.
     let mut holders: HashMap<(usize, usize), BTreeSet<String>> = HashMap::new();
     for row in gold.rows.iter().filter(|r| r.labels().iter().any(|&l| l)) {
-        let slugs = row.holder.iter().flat_map(|h| h.split(';')).map(|h| holder_slug(h.trim()).to_string());
-        holders.entry((index[row.article_id.as_str()], row.sentence_index)).or_default().extend(slugs);
+        let slugs = row
+            .holder
+            .iter()
+            .flat_map(|h| h.split(';'))
+            .map(|h| holder_slug(h.trim()).to_string());
+        holders
+            .entry((index[row.article_id.as_str()], row.sentence_index))
+            .or_default()
+            .extend(slugs);
     }
     let mut out = Vec::new();
     for (article, sentence_index) in gold.annotated_sentences() {
         let sentence = &gold.articles[article].sentences[sentence_index];
         let sentence_holders = holders.get(&(article, sentence_index));
         let found = matcher.find(sentence);
-        let mut candidates: BTreeSet<String> = article_parties.get(&article).cloned().unwrap_or_default();
+        let mut candidates: BTreeSet<String> =
+            article_parties.get(&article).cloned().unwrap_or_default();
         candidates.extend(found.iter().map(|m| parties.parties[m.party].id.clone()));
         for party_id in candidates {
-            let Some(p) = parties.index_of(&party_id) else { continue };
-            let gold_labels = world.get(&(article, sentence_index, party_id.clone())).copied().unwrap_or([false; NUM_LABELS]);
+            let Some(p) = parties.index_of(&party_id) else {
+                continue;
+            };
+            let gold_labels = world
+                .get(&(article, sentence_index, party_id.clone()))
+                .copied()
+                .unwrap_or([false; NUM_LABELS]);
             let mentions = party_mentions(matcher, sentence, p);
             let request = ScoreRequest {
                 sentence,
-                previous: eval::previous_sentence(&gold.articles[article].sentences, sentence_index),
+                previous: eval::previous_sentence(
+                    &gold.articles[article].sentences,
+                    sentence_index,
+                ),
                 party: &parties.parties[p],
                 mentions: &mentions,
             };
@@ -140,14 +170,19 @@ fn examples(gold: &GoldSet, setup: &Setup, input: InputOptions) -> anyhow::Resul
             if input.holder_outputs {
                 // "holds": is this party among the sentence's holders (0 in a
                 // sentence without stance). "author": only where there is a stance.
-                target[NUM_LABELS] = sentence_holders.is_some_and(|h| h.contains(&party_id)) as u8 as f32;
+                target[NUM_LABELS] =
+                    sentence_holders.is_some_and(|h| h.contains(&party_id)) as u8 as f32;
                 weight[NUM_LABELS] = 1.0;
                 if let Some(h) = sentence_holders {
                     target[NUM_LABELS + 1] = h.contains(holder::AUTHOR) as u8 as f32;
                     weight[NUM_LABELS + 1] = 1.0;
                 }
             }
-            out.push(Example { input: score::encode_stance_input(tokenizer, &request, input)?, target, weight });
+            out.push(Example {
+                input: score::encode_stance_input(tokenizer, &request, input)?,
+                target,
+                weight,
+            });
         }
     }
     Ok(out)
@@ -155,7 +190,11 @@ fn examples(gold: &GoldSet, setup: &Setup, input: InputOptions) -> anyhow::Resul
 
 /// Numerically stable binary cross-entropy on logits, the weighted mean
 /// over all entries (weight 0: not in the loss).
-fn bce_with_logits(logits: &Tensor, targets: &Tensor, weights: &Tensor) -> candle_core::Result<Tensor> {
+fn bce_with_logits(
+    logits: &Tensor,
+    targets: &Tensor,
+    weights: &Tensor,
+) -> candle_core::Result<Tensor> {
     // max(x, 0) - x*y + log(1 + exp(-|x|))
     let relu = logits.relu()?;
     let xy = (logits * targets)?;
@@ -248,7 +287,10 @@ pub fn run(opts: &TrainOptions, dir: &Path) -> anyhow::Result<TrainOutcome> {
     let parties = PartySet::from_file(&opts.parties_file)?;
     let matcher = PartyMatcher::new(&parties)?;
     let train_gold = opts.load_train()?;
-    let dev_gold = GoldSet::load(&opts.dev_dir.join("articles.jsonl"), &opts.dev_dir.join("gold.jsonl"))?;
+    let dev_gold = GoldSet::load(
+        &opts.dev_dir.join("articles.jsonl"),
+        &opts.dev_dir.join("gold.jsonl"),
+    )?;
     anyhow::ensure!(
         opts.cv_folds != 1 && opts.cv_folds <= train_gold.articles.len(),
         "--cv-folds {}: use 0 (no cross-validation) or 2 to {} (the articles of {})",
@@ -265,27 +307,61 @@ pub fn run(opts: &TrainOptions, dir: &Path) -> anyhow::Result<TrainOutcome> {
 
     let encoder_dir = hub::resolve(&opts.encoder, &hub::MODEL_FILES)?;
     let encoder = ModelDir { dir: encoder_dir };
-    let config: BertConfig = serde_json::from_str(&std::fs::read_to_string(encoder.file("config.json")?)?)?;
+    let config: BertConfig =
+        serde_json::from_str(&std::fs::read_to_string(encoder.file("config.json")?)?)?;
     config.validate()?;
-    anyhow::ensure!(opts.train_from_layer < config.num_hidden_layers, "--train-from-layer must be below {}", config.num_hidden_layers);
-    let tokenizer = score::configure_tokenizer(score::load_tokenizer(&encoder.file("tokenizer.json")?)?, opts.max_length)?;
-    let setup = Setup { device: Device::Cpu, parties, matcher, encoder, config, tokenizer };
+    anyhow::ensure!(
+        opts.train_from_layer < config.num_hidden_layers,
+        "--train-from-layer must be below {}",
+        config.num_hidden_layers
+    );
+    let tokenizer = score::configure_tokenizer(
+        score::load_tokenizer(&encoder.file("tokenizer.json")?)?,
+        opts.max_length,
+    )?;
+    let setup = Setup {
+        device: Device::Cpu,
+        parties,
+        matcher,
+        encoder,
+        config,
+        tokenizer,
+    };
 
     let train = examples(&train_gold, &setup, opts.input)?;
     eprintln!(
         "train: {} examples from {} sentences ({} positive labels); dev: {} sentences",
         train.len(),
         train_gold.annotated_sentences().len(),
-        train.iter().map(|e| e.target.iter().sum::<f32>() as usize).sum::<usize>(),
+        train
+            .iter()
+            .map(|e| e.target.iter().sum::<f32>() as usize)
+            .sum::<usize>(),
         dev_gold.annotated_sentences().len()
     );
     let tuned = fine_tune(opts, &setup, &train, opts.seed, Some(&dev_gold), "")?;
     save(opts, dir, &tuned.weights)?;
-    let (train_examples, epochs, best_epoch, averaged_epochs) = (train.len(), tuned.epochs, tuned.best_epoch, tuned.averaged_epochs);
+    let (train_examples, epochs, best_epoch, averaged_epochs) = (
+        train.len(),
+        tuned.epochs,
+        tuned.best_epoch,
+        tuned.averaged_epochs,
+    );
     drop((train, tuned.head, tuned.weights));
 
-    let cross_validation = if opts.cv_folds >= 2 { Some(cross_validate(opts, &setup, &train_gold)?) } else { None };
-    Ok(TrainOutcome { train_examples, epochs, best_epoch, averaged_epochs, out_dir: opts.out_dir.clone(), cross_validation })
+    let cross_validation = if opts.cv_folds >= 2 {
+        Some(cross_validate(opts, &setup, &train_gold)?)
+    } else {
+        None
+    };
+    Ok(TrainOutcome {
+        train_examples,
+        epochs,
+        best_epoch,
+        averaged_epochs,
+        out_dir: opts.out_dir.clone(),
+        cross_validation,
+    })
 }
 
 /// One fine-tuning run over `train`, seeded by `seed` (initialisation, data
@@ -293,19 +369,40 @@ pub fn run(opts: &TrainOptions, dir: &Path) -> anyhow::Result<TrainOutcome> {
 /// macro-F1 is selected (stopping after `patience` epochs without gain);
 /// without, the last epoch is. With `average_last` K > 1 the mean of the
 /// last K epochs' weights is shipped instead, and `head` holds it too.
-fn fine_tune(opts: &TrainOptions, setup: &Setup, train: &[Example], seed: u64, dev: Option<&GoldSet>, run_name: &str) -> anyhow::Result<FineTuned> {
+fn fine_tune(
+    opts: &TrainOptions,
+    setup: &Setup,
+    train: &[Example],
+    seed: u64,
+    dev: Option<&GoldSet>,
+    run_name: &str,
+) -> anyhow::Result<FineTuned> {
     let (device, config) = (&setup.device, &setup.config);
     let mut rng = StdRng::seed_from_u64(seed);
     bert::seed_dropout(seed);
-    let mut head = init_model(&setup.encoder, config, device, &mut rng, opts.input.outputs())?;
+    let mut head = init_model(
+        &setup.encoder,
+        config,
+        device,
+        &mut rng,
+        opts.input.outputs(),
+    )?;
     let vars = head.trainable(opts.train_from_layer)?;
     let mut optimizer = AdamW::new(
         vars.iter().map(|(_, v)| v.clone()).collect(),
-        ParamsAdamW { lr: opts.learning_rate, weight_decay: 0.01, ..Default::default() },
+        ParamsAdamW {
+            lr: opts.learning_rate,
+            weight_decay: 0.01,
+            ..Default::default()
+        },
     )?;
 
     // Frozen layers run once: cache each example's hidden states below the trained layers.
-    let cached = if opts.train_from_layer > 0 { Some(frozen_states(&head, train, opts.train_from_layer)?) } else { None };
+    let cached = if opts.train_from_layer > 0 {
+        Some(frozen_states(&head, train, opts.train_from_layer)?)
+    } else {
+        None
+    };
 
     let mut logs = Vec::new();
     let averaging = opts.average_last > 1;
@@ -321,7 +418,10 @@ fn fine_tune(opts: &TrainOptions, setup: &Setup, train: &[Example], seed: u64, d
         let started = Instant::now();
         let batches = shuffled_batches(train, opts.batch_size, &mut rng);
         let bar = indicatif::ProgressBar::new(steps_per_epoch as u64).with_style(
-            indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} steps, {per_sec}, eta {eta}").expect("valid template"),
+            indicatif::ProgressStyle::with_template(
+                "{msg} [{bar:30}] {pos}/{len} steps, {per_sec}, eta {eta}",
+            )
+            .expect("valid template"),
         );
         bar.set_message(format!("{run_name}epoch {epoch}/{}", opts.epochs));
         let mut loss_sum = 0.0;
@@ -330,19 +430,32 @@ fn fine_tune(opts: &TrainOptions, setup: &Setup, train: &[Example], seed: u64, d
             step += 1;
             let batch = Batch::from_sequences(batch_ids.iter().map(|&i| &train[i].input));
             let input = head.pad(&batch)?;
-            let mode = Mode::Train { dropout: opts.dropout };
+            let mode = Mode::Train {
+                dropout: opts.dropout,
+            };
             let hidden = match &cached {
                 Some(states) => {
                     let xs = pad_states(states, batch_ids, batch.max_length, config.hidden_size)?;
-                    head.bert.run_layers(xs, &input.attention_bias()?, opts.train_from_layer..config.num_hidden_layers, mode)?
+                    head.bert.run_layers(
+                        xs,
+                        &input.attention_bias()?,
+                        opts.train_from_layer..config.num_hidden_layers,
+                        mode,
+                    )?
                 }
                 None => head.bert.forward(&input, mode)?,
             };
             let logits = head.head_logits(&hidden, &input.mask, mode)?;
             let outputs = opts.input.outputs();
-            let targets: Vec<f32> = batch_ids.iter().flat_map(|&i| train[i].target[..outputs].to_vec()).collect();
+            let targets: Vec<f32> = batch_ids
+                .iter()
+                .flat_map(|&i| train[i].target[..outputs].to_vec())
+                .collect();
             let targets = Tensor::from_vec(targets, (batch_ids.len(), outputs), device)?;
-            let weights: Vec<f32> = batch_ids.iter().flat_map(|&i| train[i].weight[..outputs].to_vec()).collect();
+            let weights: Vec<f32> = batch_ids
+                .iter()
+                .flat_map(|&i| train[i].weight[..outputs].to_vec())
+                .collect();
             let weights = Tensor::from_vec(weights, (batch_ids.len(), outputs), device)?;
             let loss = bce_with_logits(&logits, &targets, &weights)?;
             optimizer.backward_step(&loss)?;
@@ -354,15 +467,29 @@ fn fine_tune(opts: &TrainOptions, setup: &Setup, train: &[Example], seed: u64, d
         let dev_epoch = match dev {
             Some(dev) => {
                 let report = evaluate_in_memory(&head, setup, dev, opts)?;
-                Some(DevEpoch { macro_f1: report.macro_f1, f1: LABELS.map(|l| report.labels[l].metrics.f1) })
+                Some(DevEpoch {
+                    macro_f1: report.macro_f1,
+                    f1: LABELS.map(|l| report.labels[l].metrics.f1),
+                })
             }
             None => None,
         };
-        let log = EpochLog { epoch, train_loss: loss_sum / batches.len() as f64, dev: dev_epoch, seconds: started.elapsed().as_secs_f64() };
+        let log = EpochLog {
+            epoch,
+            train_loss: loss_sum / batches.len() as f64,
+            dev: dev_epoch,
+            seconds: started.elapsed().as_secs_f64(),
+        };
         let dev_text = log.dev.map_or(String::new(), |d| {
-            format!(", dev macro-F1 {:.3} (condemn {:.3}, support {:.3}, ceasefire {:.3})", d.macro_f1, d.f1[0], d.f1[1], d.f1[2])
+            format!(
+                ", dev macro-F1 {:.3} (condemn {:.3}, support {:.3}, ceasefire {:.3})",
+                d.macro_f1, d.f1[0], d.f1[1], d.f1[2]
+            )
         });
-        eprintln!("{run_name}epoch {epoch}: loss {:.4}{dev_text}, {:.0} s", log.train_loss, log.seconds);
+        eprintln!(
+            "{run_name}epoch {epoch}: loss {:.4}{dev_text}, {:.0} s",
+            log.train_loss, log.seconds
+        );
         // Without dev, later epochs always win: the schedule alone decides.
         let merit = log.dev.map_or(epoch as f64, |d| d.macro_f1);
         if best.is_none_or(|(m, _)| merit > m) {
@@ -400,32 +527,75 @@ fn fine_tune(opts: &TrainOptions, setup: &Setup, train: &[Example], seed: u64, d
     } else {
         best_weights.context("no epoch was run")?
     };
-    Ok(FineTuned { head, weights, epochs: logs, best_epoch, averaged_epochs })
+    Ok(FineTuned {
+        head,
+        weights,
+        epochs: logs,
+        best_epoch,
+        averaged_epochs,
+    })
 }
 
 /// Article-grouped k-fold cross-validation on train (see [`CrossValidation`]).
 /// Articles are shuffled by the seed and dealt round-robin into folds; fold
 /// `f` trains with seed `seed + 1 + f`.
-fn cross_validate(opts: &TrainOptions, setup: &Setup, gold: &GoldSet) -> anyhow::Result<CrossValidation> {
+fn cross_validate(
+    opts: &TrainOptions,
+    setup: &Setup,
+    gold: &GoldSet,
+) -> anyhow::Result<CrossValidation> {
     let started = Instant::now();
     let k = opts.cv_folds;
     let mut order: Vec<usize> = (0..gold.articles.len()).collect();
     order.shuffle(&mut StdRng::seed_from_u64(opts.seed));
-    let (mut pairs, mut scores, mut sentences, mut scoring_seconds) = (Vec::new(), Vec::new(), 0, 0.0);
+    let (mut pairs, mut scores, mut sentences, mut scoring_seconds) =
+        (Vec::new(), Vec::new(), 0, 0.0);
     let mut folds = Vec::new();
     for fold in 0..k {
         let fold_started = Instant::now();
         let mut held: Vec<usize> = order.iter().skip(fold).step_by(k).copied().collect();
         held.sort_unstable();
-        let rest: Vec<usize> = (0..gold.articles.len()).filter(|a| !held.contains(a)).collect();
+        let rest: Vec<usize> = (0..gold.articles.len())
+            .filter(|a| !held.contains(a))
+            .collect();
         let (fit_gold, held_gold) = (gold.subset(&rest), gold.subset(&held));
         let fold_train = examples(&fit_gold, setup, opts.input)?;
-        eprintln!("cross-validation fold {}/{k}: {} examples from {} articles, {} articles held out", fold + 1, fold_train.len(), rest.len(), held.len());
-        let tuned = fine_tune(opts, setup, &fold_train, opts.seed + 1 + fold as u64, None, &format!("fold {}/{k} ", fold + 1))?;
+        eprintln!(
+            "cross-validation fold {}/{k}: {} examples from {} articles, {} articles held out",
+            fold + 1,
+            fold_train.len(),
+            rest.len(),
+            held.len()
+        );
+        let tuned = fine_tune(
+            opts,
+            setup,
+            &fold_train,
+            opts.seed + 1 + fold as u64,
+            None,
+            &format!("fold {}/{k} ", fold + 1),
+        )?;
         let scorer = raw_scorer(tuned.head, setup, opts);
-        let predicted = eval::predict(&scorer, &held_gold, &setup.parties, &setup.matcher, &held_gold.parties())?;
-        let report = eval::report(&opts.name, &predicted, [0.5; NUM_LABELS], eval::SegmentationReport::default(), &setup.parties.ids());
-        eprintln!("fold {}/{k}: out-of-fold macro-F1 {:.3} at 0.5 over {} pairs", fold + 1, report.macro_f1, predicted.pairs.len());
+        let predicted = eval::predict(
+            &scorer,
+            &held_gold,
+            &setup.parties,
+            &setup.matcher,
+            &held_gold.parties(),
+        )?;
+        let report = eval::report(
+            &opts.name,
+            &predicted,
+            [0.5; NUM_LABELS],
+            eval::SegmentationReport::default(),
+            &setup.parties.ids(),
+        );
+        eprintln!(
+            "fold {}/{k}: out-of-fold macro-F1 {:.3} at 0.5 over {} pairs",
+            fold + 1,
+            report.macro_f1,
+            predicted.pairs.len()
+        );
         folds.push(FoldLog {
             fold: fold + 1,
             held_out_articles: held_gold.articles.iter().map(|a| a.id.clone()).collect(),
@@ -440,22 +610,48 @@ fn cross_validate(opts: &TrainOptions, setup: &Setup, gold: &GoldSet) -> anyhow:
         sentences += predicted.sentences;
         scoring_seconds += predicted.seconds;
     }
-    let raw = eval::Predictions { pairs, scores, rows: Vec::new(), sentences, seconds: scoring_seconds };
+    let raw = eval::Predictions {
+        pairs,
+        scores,
+        rows: Vec::new(),
+        sentences,
+        seconds: scoring_seconds,
+    };
     let temperature = fit_temperatures(&raw, &|_| true);
     let calibrated = eval::Predictions {
-        scores: raw.scores.iter().map(|s| std::array::from_fn(|l| score::sigmoid(logit(s[l]) / temperature[l]))).collect(),
+        scores: raw
+            .scores
+            .iter()
+            .map(|s| std::array::from_fn(|l| score::sigmoid(logit(s[l]) / temperature[l])))
+            .collect(),
         pairs: raw.pairs.clone(),
         rows: Vec::new(),
         sentences,
         seconds: scoring_seconds,
     };
     let thresholds: [f32; NUM_LABELS] = std::array::from_fn(|l| {
-        let (s, y): (Vec<f64>, Vec<bool>) =
-            calibrated.pairs.iter().zip(&calibrated.scores).map(|(p, s)| (crate::types::round_score(s[l]), p.gold[l])).unzip();
+        let (s, y): (Vec<f64>, Vec<bool>) = calibrated
+            .pairs
+            .iter()
+            .zip(&calibrated.scores)
+            .map(|(p, s)| (crate::types::round_score(s[l]), p.gold[l]))
+            .unzip();
         eval::metrics::best_f1_threshold(&s, &y) as f32
     });
-    let at_half = eval::report(&opts.name, &raw, [0.5; NUM_LABELS], eval::SegmentationReport::default(), &setup.parties.ids());
-    let at_chosen = eval::report(&opts.name, &calibrated, thresholds, eval::SegmentationReport::default(), &setup.parties.ids());
+    let at_half = eval::report(
+        &opts.name,
+        &raw,
+        [0.5; NUM_LABELS],
+        eval::SegmentationReport::default(),
+        &setup.parties.ids(),
+    );
+    let at_chosen = eval::report(
+        &opts.name,
+        &calibrated,
+        thresholds,
+        eval::SegmentationReport::default(),
+        &setup.parties.ids(),
+    );
     eprintln!(
         "cross-validation ({k} folds, {} pairs): macro-F1 {:.3} at 0.5; thresholds {:?} (macro-F1 {:.3} on the same scores), temperatures {:?}",
         raw.pairs.len(),
@@ -464,7 +660,14 @@ fn cross_validate(opts: &TrainOptions, setup: &Setup, gold: &GoldSet) -> anyhow:
         at_chosen.macro_f1,
         temperature
     );
-    Ok(CrossValidation { folds, temperature, thresholds, at_half, at_chosen, seconds: started.elapsed().as_secs_f64() })
+    Ok(CrossValidation {
+        folds,
+        temperature,
+        thresholds,
+        at_half,
+        at_chosen,
+        seconds: started.elapsed().as_secs_f64(),
+    })
 }
 
 /// Learning-rate factor: linear warm-up over the first 10% of steps, then linear decay to 0.
@@ -478,7 +681,13 @@ fn schedule(step: usize, total: usize) -> f64 {
 }
 
 /// Encoder weights plus a freshly initialised head (normal(0, 0.02), zero bias).
-fn init_model(encoder: &ModelDir, config: &BertConfig, device: &Device, rng: &mut StdRng, outputs: usize) -> anyhow::Result<StanceHead> {
+fn init_model(
+    encoder: &ModelDir,
+    config: &BertConfig,
+    device: &Device,
+    rng: &mut StdRng,
+    outputs: usize,
+) -> anyhow::Result<StanceHead> {
     let mut tensors: HashMap<String, Tensor> = encoder
         .weights(device)?
         .into_iter()
@@ -486,9 +695,19 @@ fn init_model(encoder: &ModelDir, config: &BertConfig, device: &Device, rng: &mu
         .collect();
     let h = config.hidden_size;
     let weights: Vec<f32> = (0..outputs * h).map(|_| normal(rng) * 0.02).collect();
-    tensors.insert(format!("{HEAD_PREFIX}.weight"), Tensor::from_vec(weights, (outputs, h), device)?);
-    tensors.insert(format!("{HEAD_PREFIX}.bias"), Tensor::zeros(outputs, DType::F32, device)?);
-    Ok(StanceHead::load(VarBuilder::from_tensors(tensors, DType::F32, device), config, outputs)?)
+    tensors.insert(
+        format!("{HEAD_PREFIX}.weight"),
+        Tensor::from_vec(weights, (outputs, h), device)?,
+    );
+    tensors.insert(
+        format!("{HEAD_PREFIX}.bias"),
+        Tensor::zeros(outputs, DType::F32, device)?,
+    );
+    Ok(StanceHead::load(
+        VarBuilder::from_tensors(tensors, DType::F32, device),
+        config,
+        outputs,
+    )?)
 }
 
 /// Standard normal sample (Box–Muller), so the head's init depends only on the seed.
@@ -499,7 +718,11 @@ fn normal(rng: &mut StdRng) -> f32 {
 }
 
 /// Hidden states after layer `from - 1` for each example, unpadded (len, hidden).
-fn frozen_states(head: &StanceHead, examples: &[Example], from: usize) -> anyhow::Result<Vec<Tensor>> {
+fn frozen_states(
+    head: &StanceHead,
+    examples: &[Example],
+    from: usize,
+) -> anyhow::Result<Vec<Tensor>> {
     let started = Instant::now();
     let lengths: Vec<usize> = examples.iter().map(|e| e.input.len()).collect();
     let mut states = vec![None; examples.len()];
@@ -507,17 +730,31 @@ fn frozen_states(head: &StanceHead, examples: &[Example], from: usize) -> anyhow
         let batch = Batch::from_sequences(plan.iter().map(|&i| &examples[i].input));
         let input = head.pad(&batch)?;
         let xs = head.bert.embed(&input, Mode::Infer)?;
-        let xs = head.bert.run_layers(xs, &input.attention_bias()?, 0..from, Mode::Infer)?;
+        let xs = head
+            .bert
+            .run_layers(xs, &input.attention_bias()?, 0..from, Mode::Infer)?;
         for (row, &i) in plan.iter().enumerate() {
             states[i] = Some(xs.get(row)?.narrow(0, 0, lengths[i])?.contiguous()?);
         }
     }
-    eprintln!("cached frozen layers 0..{from} for {} examples in {:.0} s", examples.len(), started.elapsed().as_secs_f64());
-    Ok(states.into_iter().map(|s| s.expect("every example is in a batch")).collect())
+    eprintln!(
+        "cached frozen layers 0..{from} for {} examples in {:.0} s",
+        examples.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(states
+        .into_iter()
+        .map(|s| s.expect("every example is in a batch"))
+        .collect())
 }
 
 /// Right-pads cached states of a batch to (batch, max_length, hidden).
-fn pad_states(states: &[Tensor], ids: &[usize], max_length: usize, hidden: usize) -> candle_core::Result<Tensor> {
+fn pad_states(
+    states: &[Tensor],
+    ids: &[usize],
+    max_length: usize,
+    hidden: usize,
+) -> candle_core::Result<Tensor> {
     let rows = ids
         .iter()
         .map(|&i| {
@@ -525,7 +762,11 @@ fn pad_states(states: &[Tensor], ids: &[usize], max_length: usize, hidden: usize
             if len == max_length {
                 Ok(states[i].clone())
             } else {
-                let pad = Tensor::zeros((max_length - len, hidden), states[i].dtype(), states[i].device())?;
+                let pad = Tensor::zeros(
+                    (max_length - len, hidden),
+                    states[i].dtype(),
+                    states[i].device(),
+                )?;
                 Tensor::cat(&[&states[i], &pad], 0)
             }
         })
@@ -560,7 +801,10 @@ impl WeightAverage {
     fn add(&mut self, epoch: usize, weights: HashMap<String, Tensor>) -> candle_core::Result<()> {
         self.sum = Some(match self.sum.take() {
             None => weights,
-            Some(sum) => sum.into_iter().map(|(name, total)| Ok((name.clone(), (total + &weights[&name])?))).collect::<candle_core::Result<_>>()?,
+            Some(sum) => sum
+                .into_iter()
+                .map(|(name, total)| Ok((name.clone(), (total + &weights[&name])?)))
+                .collect::<candle_core::Result<_>>()?,
         });
         self.epochs.push(epoch);
         Ok(())
@@ -569,33 +813,62 @@ impl WeightAverage {
     /// The elementwise mean of what was added; `None` if nothing was.
     fn mean(self) -> candle_core::Result<Option<HashMap<String, Tensor>>> {
         let n = self.epochs.len() as f64;
-        self.sum.map(|sum| sum.into_iter().map(|(name, total)| Ok((name, (total / n)?))).collect()).transpose()
+        self.sum
+            .map(|sum| {
+                sum.into_iter()
+                    .map(|(name, total)| Ok((name, (total / n)?)))
+                    .collect()
+            })
+            .transpose()
     }
 }
 
 fn snapshot(vars: &[(String, Var)]) -> anyhow::Result<HashMap<String, Tensor>> {
-    vars.iter().map(|(name, var)| Ok((name.clone(), var.as_tensor().detach().copy()?))).collect()
+    vars.iter()
+        .map(|(name, var)| Ok((name.clone(), var.as_tensor().detach().copy()?)))
+        .collect()
 }
 
 /// A scorer over a model still in memory: temperature 1, thresholds 0.5.
 fn raw_scorer(head: StanceHead, setup: &Setup, opts: &TrainOptions) -> Scorer {
-    Scorer::from_trained(&opts.name, Box::new(head), setup.tokenizer.clone(), [1.0; NUM_LABELS], [0.5; NUM_LABELS], opts.input)
+    Scorer::from_trained(
+        &opts.name,
+        Box::new(head),
+        setup.tokenizer.clone(),
+        [1.0; NUM_LABELS],
+        [0.5; NUM_LABELS],
+        opts.input,
+    )
 }
 
 /// Dev metrics of the model as it is now (temperature 1, thresholds 0.5).
-fn evaluate_in_memory(head: &StanceHead, setup: &Setup, dev: &GoldSet, opts: &TrainOptions) -> anyhow::Result<eval::Report> {
+fn evaluate_in_memory(
+    head: &StanceHead,
+    setup: &Setup,
+    dev: &GoldSet,
+    opts: &TrainOptions,
+) -> anyhow::Result<eval::Report> {
     let scorer = raw_scorer(head.clone(), setup, opts);
     let predictions = eval::predict(&scorer, dev, &setup.parties, &setup.matcher, &dev.parties())?;
-    Ok(eval::report(&opts.name, &predictions, scorer.thresholds(), eval::SegmentationReport::default(), &setup.parties.ids()))
+    Ok(eval::report(
+        &opts.name,
+        &predictions,
+        scorer.thresholds(),
+        eval::SegmentationReport::default(),
+        &setup.parties.ids(),
+    ))
 }
 
 /// Writes the trained tensors (f16) and `stance_model.json` (temperature 1
 /// and thresholds 0.5; [`finish`] sets the shipped ones).
 fn save(opts: &TrainOptions, dir: &Path, weights: &HashMap<String, Tensor>) -> anyhow::Result<()> {
-    let half: HashMap<String, Tensor> =
-        weights.iter().map(|(k, v)| Ok((k.clone(), v.to_dtype(DType::F16)?))).collect::<candle_core::Result<_>>()?;
+    let half: HashMap<String, Tensor> = weights
+        .iter()
+        .map(|(k, v)| Ok((k.clone(), v.to_dtype(DType::F16)?)))
+        .collect::<candle_core::Result<_>>()?;
     let weights_path = dir.join("trained.safetensors");
-    candle_core::safetensors::save(&half, &weights_path).with_context(|| format!("{}: cannot write", weights_path.display()))?;
+    candle_core::safetensors::save(&half, &weights_path)
+        .with_context(|| format!("{}: cannot write", weights_path.display()))?;
     let parties = PartySet::from_file(&opts.parties_file)?;
     let spec = StanceModelSpec {
         format: STANCE_FORMAT.into(),
@@ -617,13 +890,18 @@ fn save(opts: &TrainOptions, dir: &Path, weights: &HashMap<String, Tensor>) -> a
 
 pub fn write_spec(dir: &Path, spec: &StanceModelSpec) -> anyhow::Result<()> {
     let path = dir.join(STANCE_MODEL_FILE);
-    std::fs::write(&path, serde_json::to_string_pretty(spec)? + "\n").with_context(|| format!("{}: cannot write", path.display()))
+    std::fs::write(&path, serde_json::to_string_pretty(spec)? + "\n")
+        .with_context(|| format!("{}: cannot write", path.display()))
 }
 
 /// Loads the trained scorer from its directory (as users will), for the model card.
 pub fn load_saved(dir: &Path) -> anyhow::Result<Scorer> {
     let parties = PartySet::builtin();
-    Scorer::load(Some(&dir.to_string_lossy()), &Device::Cpu, &parties.templates)
+    Scorer::load(
+        Some(&dir.to_string_lossy()),
+        &Device::Cpu,
+        &parties.templates,
+    )
 }
 
 /// Per-label temperature minimising the log-loss of `logits` against `gold`
@@ -635,12 +913,17 @@ pub fn fit_temperature(logits: &[f32], gold: &[bool]) -> f32 {
             .zip(gold)
             .map(|(&z, &y)| {
                 let p = (score::sigmoid(z / t) as f64).clamp(1e-7, 1.0 - 1e-7);
-                if y { -p.ln() } else { -(1.0 - p).ln() }
+                if y {
+                    -p.ln()
+                } else {
+                    -(1.0 - p).ln()
+                }
             })
             .sum()
     };
     let grid = (0..=200).map(|i| 0.25f32 * (16f32).powf(i as f32 / 200.0)); // 0.25 … 4
-    grid.min_by(|a, b| nll(*a).total_cmp(&nll(*b))).unwrap_or(1.0)
+    grid.min_by(|a, b| nll(*a).total_cmp(&nll(*b)))
+        .unwrap_or(1.0)
 }
 
 /// Recovers the logit of a probability the model gave at temperature 1.
@@ -650,11 +933,19 @@ fn logit(p: f32) -> f32 {
 }
 
 /// Per-label temperatures fitted on the logits of the selected pairs.
-fn fit_temperatures(predictions: &eval::Predictions, select: &dyn Fn(usize) -> bool) -> [f32; NUM_LABELS] {
+fn fit_temperatures(
+    predictions: &eval::Predictions,
+    select: &dyn Fn(usize) -> bool,
+) -> [f32; NUM_LABELS] {
     std::array::from_fn(|l| {
         let (z, y): (Vec<f32>, Vec<bool>) = (0..predictions.pairs.len())
             .filter(|&i| select(i))
-            .map(|i| (logit(predictions.scores[i][l]), predictions.pairs[i].gold[l]))
+            .map(|i| {
+                (
+                    logit(predictions.scores[i][l]),
+                    predictions.pairs[i].gold[l],
+                )
+            })
             .unzip();
         fit_temperature(&z, &y)
     })
@@ -676,21 +967,33 @@ pub struct Calibration {
 }
 
 /// `predictions`: dev scored at temperature 1. `shipped`: temperatures fitted elsewhere, if any.
-pub fn calibrate(predictions: &eval::Predictions, shipped: Option<[f32; NUM_LABELS]>) -> Calibration {
+pub fn calibrate(
+    predictions: &eval::Predictions,
+    shipped: Option<[f32; NUM_LABELS]>,
+) -> Calibration {
     use crate::eval::metrics::expected_calibration_error as ece;
     let pairs = &predictions.pairs;
-    let logits: &Vec<[f32; NUM_LABELS]> = &predictions.scores.iter().map(|s| s.map(logit)).collect();
+    let logits: &Vec<[f32; NUM_LABELS]> =
+        &predictions.scores.iter().map(|s| s.map(logit)).collect();
     let flat_ece = |temps: &dyn Fn(usize) -> [f32; NUM_LABELS]| -> f64 {
         let (s, y): (Vec<f64>, Vec<bool>) = (0..pairs.len())
             .flat_map(|i| {
                 let t = temps(i);
-                (0..NUM_LABELS).map(move |l| (crate::types::round_score(score::sigmoid(logits[i][l] / t[l])), pairs[i].gold[l]))
+                (0..NUM_LABELS).map(move |l| {
+                    (
+                        crate::types::round_score(score::sigmoid(logits[i][l] / t[l])),
+                        pairs[i].gold[l],
+                    )
+                })
             })
             .unzip();
         ece(&s, &y, eval::ECE_BINS)
     };
-    let half = |i: usize| pairs[i].article % 2 == 0;
-    let (even, odd) = (fit_temperatures(predictions, &|i| half(i)), fit_temperatures(predictions, &|i| !half(i)));
+    let half = |i: usize| pairs[i].article.is_multiple_of(2);
+    let (even, odd) = (
+        fit_temperatures(predictions, &|i| half(i)),
+        fit_temperatures(predictions, &|i| !half(i)),
+    );
     let (temperature, fitted_on) = match shipped {
         Some(t) => (t, "train cross-validation"),
         None => (fit_temperatures(predictions, &|_| true), "dev"),
@@ -737,10 +1040,24 @@ pub struct ModelCard {
 /// [`finish`] rewrite the card of a model already trained (`--card-only`).
 pub fn outcome_from_card(dir: &Path, opts: &TrainOptions) -> anyhow::Result<(TrainOutcome, f64)> {
     let path = dir.join("model_card.json");
-    let text = std::fs::read_to_string(&path).with_context(|| format!("{}: cannot read (--card-only needs a trained model)", path.display()))?;
-    let card: serde_json::Value = serde_json::from_str(&text).with_context(|| format!("{}: not a model card", path.display()))?;
-    anyhow::ensure!(card["cross_validation"].is_null(), "{}: --card-only cannot redo a card with cross-validation", path.display());
-    let field = |name: &str| card.get(name).cloned().with_context(|| format!("{}: no {name}", path.display()));
+    let text = std::fs::read_to_string(&path).with_context(|| {
+        format!(
+            "{}: cannot read (--card-only needs a trained model)",
+            path.display()
+        )
+    })?;
+    let card: serde_json::Value = serde_json::from_str(&text)
+        .with_context(|| format!("{}: not a model card", path.display()))?;
+    anyhow::ensure!(
+        card["cross_validation"].is_null(),
+        "{}: --card-only cannot redo a card with cross-validation",
+        path.display()
+    );
+    let field = |name: &str| {
+        card.get(name)
+            .cloned()
+            .with_context(|| format!("{}: no {name}", path.display()))
+    };
     let outcome = TrainOutcome {
         train_examples: serde_json::from_value(field("train_examples")?)?,
         epochs: serde_json::from_value(field("epochs")?)?,
@@ -753,17 +1070,32 @@ pub fn outcome_from_card(dir: &Path, opts: &TrainOptions) -> anyhow::Result<(Tra
 }
 
 /// Calibrates, evaluates the saved model on dev and train, writes the card.
-pub fn finish(opts: &TrainOptions, dir: &Path, outcome: &TrainOutcome, command: &str, training_seconds: f64) -> anyhow::Result<ModelCard> {
+pub fn finish(
+    opts: &TrainOptions,
+    dir: &Path,
+    outcome: &TrainOutcome,
+    command: &str,
+    training_seconds: f64,
+) -> anyhow::Result<ModelCard> {
     let parties = PartySet::from_file(&opts.parties_file)?;
     let matcher = PartyMatcher::new(&parties)?;
-    let dev = GoldSet::load(&opts.dev_dir.join("articles.jsonl"), &opts.dev_dir.join("gold.jsonl"))?;
+    let dev = GoldSet::load(
+        &opts.dev_dir.join("articles.jsonl"),
+        &opts.dev_dir.join("gold.jsonl"),
+    )?;
     let train = opts.load_train()?;
     // Dev is measured as `stance eval` measures it: with the built-in parties.
     let builtin = PartySet::builtin();
     let builtin_matcher = PartyMatcher::new(&builtin)?;
 
     let uncalibrated = load_saved(dir)?;
-    let dev_raw = eval::predict(&uncalibrated, &dev, &builtin, &builtin_matcher, &dev.parties())?;
+    let dev_raw = eval::predict(
+        &uncalibrated,
+        &dev,
+        &builtin,
+        &builtin_matcher,
+        &dev.parties(),
+    )?;
     let cv = outcome.cross_validation.as_ref();
     let calibration = calibrate(&dev_raw, cv.map(|cv| cv.temperature));
     let mut spec = StanceModelSpec::read(dir)?;
@@ -788,16 +1120,36 @@ pub fn finish(opts: &TrainOptions, dir: &Path, outcome: &TrainOutcome, command: 
         training_seconds,
         calibration,
         thresholds: spec.thresholds,
-        dev: eval::report(scorer.name(), &dev_predictions, spec.thresholds, eval::segmentation(&dev), &builtin.ids()),
-        dev_at_half: eval::report(scorer.name(), &dev_predictions, [0.5; NUM_LABELS], eval::segmentation(&dev), &builtin.ids()),
-        train: eval::report(scorer.name(), &train_predictions, spec.thresholds, eval::segmentation(&train), &parties.ids()),
+        dev: eval::report(
+            scorer.name(),
+            &dev_predictions,
+            spec.thresholds,
+            eval::segmentation(&dev),
+            &builtin.ids(),
+        ),
+        dev_at_half: eval::report(
+            scorer.name(),
+            &dev_predictions,
+            [0.5; NUM_LABELS],
+            eval::segmentation(&dev),
+            &builtin.ids(),
+        ),
+        train: eval::report(
+            scorer.name(),
+            &train_predictions,
+            spec.thresholds,
+            eval::segmentation(&train),
+            &parties.ids(),
+        ),
         cross_validation: outcome.cross_validation.clone(),
         behaviour,
     };
     let json_path = dir.join("model_card.json");
-    std::fs::write(&json_path, serde_json::to_string_pretty(&card)? + "\n").with_context(|| format!("{}: cannot write", json_path.display()))?;
+    std::fs::write(&json_path, serde_json::to_string_pretty(&card)? + "\n")
+        .with_context(|| format!("{}: cannot write", json_path.display()))?;
     let md_path = dir.join("model_card.md");
-    std::fs::write(&md_path, render_card(&card)).with_context(|| format!("{}: cannot write", md_path.display()))?;
+    std::fs::write(&md_path, render_card(&card))
+        .with_context(|| format!("{}: cannot write", md_path.display()))?;
     Ok(card)
 }
 
@@ -805,7 +1157,11 @@ fn render_card(card: &ModelCard) -> String {
     let mut md = String::new();
     let o = &card.options;
     md.push_str(&format!("# {}\n\n", card.name));
-    let context = if o.input.previous_sentence { " [SEP] the article's previous sentence" } else { "" };
+    let context = if o.input.previous_sentence {
+        " [SEP] the article's previous sentence"
+    } else {
+        ""
+    };
     md.push_str(&format!(
         "Targeted stance model (condemn / support / ceasefire) of the `stance` project: the encoder `{}` fine-tuned as a cross-encoder over \"party name [SEP] sentence with the party's mentions «marked»{context}\", mean pooling, one sigmoid per label.\n\n",
         card.encoder
@@ -828,7 +1184,11 @@ fn render_card(card: &ModelCard) -> String {
     ));
     md.push_str("## Epochs (dev metrics at threshold 0.5, temperature 1)\n\n| epoch | train loss | dev macro-F1 | condemn | support | ceasefire | seconds |\n|---|---|---|---|---|---|---|\n");
     for e in &card.epochs {
-        let dev = |f: fn(&DevEpoch) -> f64| e.dev.as_ref().map_or("-".to_string(), |d| format!("{:.3}", f(d)));
+        let dev = |f: fn(&DevEpoch) -> f64| {
+            e.dev
+                .as_ref()
+                .map_or("-".to_string(), |d| format!("{:.3}", f(d)))
+        };
         md.push_str(&format!(
             "| {} | {:.4} | {} | {} | {} | {} | {:.0} |\n",
             e.epoch,
@@ -842,9 +1202,13 @@ fn render_card(card: &ModelCard) -> String {
     }
     let last_epoch = card.epochs.last().map_or(0, |e| e.epoch);
     let averaged = !card.averaged_epochs.is_empty();
-    let epoch_chosen_on_dev = !averaged && !(card.best_epoch == last_epoch && last_epoch == o.epochs);
+    let epoch_chosen_on_dev =
+        !(averaged || card.best_epoch == last_epoch && last_epoch == o.epochs);
     if averaged {
-        let (first, last) = (card.averaged_epochs[0], card.averaged_epochs[card.averaged_epochs.len() - 1]);
+        let (first, last) = (
+            card.averaged_epochs[0],
+            card.averaged_epochs[card.averaged_epochs.len() - 1],
+        );
         md.push_str(&format!(
             "\nShipped weights: the mean of epochs {first}–{last} (checkpoint averaging, `--average-last {}`); the schedule alone chose them, dev only watched.\n\n",
             o.average_last
@@ -855,27 +1219,49 @@ fn render_card(card: &ModelCard) -> String {
         } else {
             "the last epoch, which is also the best on dev: the training schedule alone chose it"
         };
-        md.push_str(&format!("\nSelected epoch: {} ({selection}).\n\n", card.best_epoch));
+        md.push_str(&format!(
+            "\nSelected epoch: {} ({selection}).\n\n",
+            card.best_epoch
+        ));
     }
 
-    let fmt_thresholds = |t: &[f32; NUM_LABELS]| t.iter().map(|v| format!("{v:.2}")).collect::<Vec<_>>().join(" / ");
+    let fmt_thresholds = |t: &[f32; NUM_LABELS]| {
+        t.iter()
+            .map(|v| format!("{v:.2}"))
+            .collect::<Vec<_>>()
+            .join(" / ")
+    };
     let shipped = fmt_thresholds(&card.thresholds);
     let dev_note = match (&card.cross_validation, epoch_chosen_on_dev) {
         (Some(_), false) => "held out: nothing fitted on it",
         (Some(_), true) => "held out but for the epoch choice",
         (None, _) => "ECE in-sample: temperatures fitted on dev",
     };
-    md.push_str("## Results (closed world: annotated sentences × the parties of the gold file)\n\n");
+    md.push_str(
+        "## Results (closed world: annotated sentences × the parties of the gold file)\n\n",
+    );
     md.push_str("Thresholds are condemn / support / ceasefire; the labels' F1 and PR-AUC follow the same order.\n\n");
     md.push_str("| split | thresholds | pairs | macro-F1 | condemn F1 | support F1 | ceasefire F1 | condemn PR-AUC | support PR-AUC | ceasefire PR-AUC | ECE |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
     let mut rows: Vec<(String, String, &eval::Report)> = vec![
         (format!("dev ({dev_note})"), shipped.clone(), &card.dev),
-        ("dev at 0.5 (for comparison)".into(), fmt_thresholds(&[0.5; NUM_LABELS]), &card.dev_at_half),
-        ("train (in-sample: trained on it)".into(), shipped, &card.train),
+        (
+            "dev at 0.5 (for comparison)".into(),
+            fmt_thresholds(&[0.5; NUM_LABELS]),
+            &card.dev_at_half,
+        ),
+        (
+            "train (in-sample: trained on it)".into(),
+            shipped,
+            &card.train,
+        ),
     ];
     if let Some(cv) = &card.cross_validation {
         let k = cv.folds.len();
-        rows.push((format!("train, {k}-fold cross-validated (out-of-fold, temperature 1)"), fmt_thresholds(&[0.5; NUM_LABELS]), &cv.at_half));
+        rows.push((
+            format!("train, {k}-fold cross-validated (out-of-fold, temperature 1)"),
+            fmt_thresholds(&[0.5; NUM_LABELS]),
+            &cv.at_half,
+        ));
         rows.push((
             format!("train, {k}-fold cross-validated, at the thresholds chosen on these scores (optimistic)"),
             fmt_thresholds(&cv.thresholds),
@@ -884,7 +1270,13 @@ fn render_card(card: &ModelCard) -> String {
     }
     for (split, thresholds, r) in rows {
         let f = |l: &str| r.labels[l].metrics.f1;
-        let ap = |l: &str| r.labels[l].metrics.pr_auc.map(|v| format!("{v:.3}")).unwrap_or_else(|| "-".into());
+        let ap = |l: &str| {
+            r.labels[l]
+                .metrics
+                .pr_auc
+                .map(|v| format!("{v:.3}"))
+                .unwrap_or_else(|| "-".into())
+        };
         md.push_str(&format!(
             "| {split} | {thresholds} | {} | {:.3} | {:.3} | {:.3} | {:.3} | {} | {} | {} | {:.3} |\n",
             r.pairs, r.macro_f1, f("condemn"), f("support"), f("ceasefire"), ap("condemn"), ap("support"), ap("ceasefire"), r.ece
@@ -897,19 +1289,41 @@ fn render_card(card: &ModelCard) -> String {
             cv.seconds
         ));
         for f in &cv.folds {
-            md.push_str(&format!("| {} | {} | {} | {} | {:.3} | {:.0} |\n", f.fold, f.held_out_articles.len(), f.train_examples, f.pairs, f.macro_f1, f.seconds));
+            md.push_str(&format!(
+                "| {} | {} | {} | {} | {:.3} | {:.0} |\n",
+                f.fold,
+                f.held_out_articles.len(),
+                f.train_examples,
+                f.pairs,
+                f.macro_f1,
+                f.seconds
+            ));
         }
     }
     let c = &card.calibration;
-    let ece_dev_note = if c.fitted_on == "dev" { "in-sample: fitted and measured on all of dev" } else { "held out" };
+    let ece_dev_note = if c.fitted_on == "dev" {
+        "in-sample: fitted and measured on all of dev"
+    } else {
+        "held out"
+    };
     md.push_str(&format!(
         "\n## Calibration\n\nPer-label temperature on the logit, fitted on {}: condemn {:.3}, support {:.3}, ceasefire {:.3}. Dev ECE (10 bins, all labels): uncalibrated {:.4}; with these temperatures {:.4} ({ece_dev_note}); cross-fitted on dev (temperatures fitted on one half of dev's articles, measured on the other) {:.4}.\n",
         c.fitted_on, c.temperature[0], c.temperature[1], c.temperature[2], c.ece_uncalibrated, c.ece_dev, c.ece_cross_fitted
     ));
     md.push_str("\n## Per party on dev (F1 at the shipped thresholds; positives in brackets)\n\n| party | condemn | support | ceasefire |\n|---|---|---|---|\n");
     for (party, labels) in &card.dev.parties {
-        let cell = |l: &str| format!("{:.2} ({})", labels[l].metrics.f1, labels[l].metrics.positives);
-        md.push_str(&format!("| {party} | {} | {} | {} |\n", cell("condemn"), cell("support"), cell("ceasefire")));
+        let cell = |l: &str| {
+            format!(
+                "{:.2} ({})",
+                labels[l].metrics.f1, labels[l].metrics.positives
+            )
+        };
+        md.push_str(&format!(
+            "| {party} | {} | {} | {} |\n",
+            cell("condemn"),
+            cell("support"),
+            cell("ceasefire")
+        ));
     }
     let h = &card.dev.holder;
     md.push_str(&format!(

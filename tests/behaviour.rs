@@ -18,14 +18,23 @@ const FLOOR: f64 = 0.0;
 fn behaviour_suite() {
     let model = std::env::var("STANCE_TEST_MODEL").ok();
     let device = device::select(DeviceChoice::Cpu).unwrap();
-    let scorer = Scorer::load(model.as_deref(), &device, &PartySet::builtin().templates).expect("the default model loads (make setup)");
+    let scorer = Scorer::load(model.as_deref(), &device, &PartySet::builtin().templates)
+        .expect("the default model loads (make setup)");
     let cases = behaviour::load(std::path::Path::new(behaviour::SUITE)).unwrap();
     let report = behaviour::run(&scorer, &cases).unwrap();
-    println!("behaviour suite, model {}:\n{}", scorer.name(), behaviour::render(&report));
+    println!(
+        "behaviour suite, model {}:\n{}",
+        scorer.name(),
+        behaviour::render(&report)
+    );
     for (category, failures) in &report.failures {
         for failure in failures {
             println!("  {category}: {failure}");
         }
     }
-    assert!(report.rate >= FLOOR, "behaviour suite: {:.3} of cases fully right, under the floor {FLOOR}", report.rate);
+    assert!(
+        report.rate >= FLOOR,
+        "behaviour suite: {:.3} of cases fully right, under the floor {FLOOR}",
+        report.rate
+    );
 }

@@ -12,7 +12,9 @@ mod reliability_support;
 use std::path::Path;
 
 use candle_core::Device;
-use reliability_support::{assert_success, record, repo, score_cmd, stderr, tiny_model, Rng, SENTENCES};
+use reliability_support::{
+    assert_success, record, repo, score_cmd, stderr, tiny_model, Rng, SENTENCES,
+};
 use stance::parties::{PartyMatcher, PartySet};
 use stance::score::{ScoreRequest, Scorer};
 use stance::segment::{NewsSegmenter, Segmenter};
@@ -25,7 +27,9 @@ fn write_mixed_dump(path: &Path) {
     for i in 0..80 {
         let mut text = reliability_support::article_text(&mut rng);
         if i % 10 == 3 {
-            let long: Vec<&str> = (0..40).map(|_| rng.pick(SENTENCES).trim_end_matches(['.', '?'])).collect();
+            let long: Vec<&str> = (0..40)
+                .map(|_| rng.pick(SENTENCES).trim_end_matches(['.', '?']))
+                .collect();
             text.push_str(&format!(" {}.", long.join(", and ")));
         }
         lines.push(record(i, &text));
@@ -43,15 +47,23 @@ fn run(inputs: &[&Path], out: &Path, options: &[&str], env: &[(&str, &str)]) -> 
     // Thread counts as users set them: RAYON_NUM_THREADS sizes both rayon
     // (article preparation) and candle's pool (the model) unless
     // CANDLE_NUM_THREADS is set.
-    cmd.env_remove("RAYON_NUM_THREADS").env_remove("CANDLE_NUM_THREADS");
+    cmd.env_remove("RAYON_NUM_THREADS")
+        .env_remove("CANDLE_NUM_THREADS");
     for (key, value) in env {
         cmd.env(key, value);
     }
     let result = cmd.output().unwrap();
     assert_success(&result);
-    assert!(stderr(&result).contains("truncated"), "the dump has over-long sentences: {}", stderr(&result));
+    assert!(
+        stderr(&result).contains("truncated"),
+        "the dump has over-long sentences: {}",
+        stderr(&result)
+    );
     std::fs::read(out).unwrap()
 }
+
+/// Extra arguments and environment variables of one run.
+type Variant<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)]);
 
 #[test]
 fn output_bytes_do_not_depend_on_threads_batches_or_budgets() {
@@ -63,7 +75,7 @@ fn output_bytes_do_not_depend_on_threads_batches_or_budgets() {
     let out = dir.path().join("out.jsonl");
     let reference = run(&inputs, &out, &[], &[]);
     assert!(reference.len() > 100_000, "{} bytes", reference.len());
-    let variants: &[(&[&str], &[(&str, &str)])] = &[
+    let variants: &[Variant] = &[
         (&[], &[]), // the same command again
         (&[], &[("RAYON_NUM_THREADS", "1")]),
         (&[], &[("RAYON_NUM_THREADS", "2")]),
@@ -73,11 +85,17 @@ fn output_bytes_do_not_depend_on_threads_batches_or_budgets() {
         (&["--batch-size", "256"], &[]),
         // A budget below the longest sequence: such a sequence runs alone.
         (&["--token-budget", "64"], &[]),
-        (&["--token-budget", "100000", "--batch-size", "1000"], &[("RAYON_NUM_THREADS", "2")]),
+        (
+            &["--token-budget", "100000", "--batch-size", "1000"],
+            &[("RAYON_NUM_THREADS", "2")],
+        ),
     ];
     for (options, env) in variants {
         let bytes = run(&inputs, &out, options, env);
-        assert!(bytes == reference, "output differs with {options:?} {env:?}");
+        assert!(
+            bytes == reference,
+            "output differs with {options:?} {env:?}"
+        );
     }
 }
 
@@ -88,7 +106,12 @@ fn parquet_bytes_are_reproducible() {
     write_mixed_dump(&dump);
     let out = dir.path().join("out.parquet");
     let first = run(&[&dump], &out, &[], &[("RAYON_NUM_THREADS", "1")]);
-    let second = run(&[&dump], &out, &["--batch-size", "5"], &[("RAYON_NUM_THREADS", "2")]);
+    let second = run(
+        &[&dump],
+        &out,
+        &["--batch-size", "5"],
+        &[("RAYON_NUM_THREADS", "2")],
+    );
     assert!(first.starts_with(b"PAR1"));
     assert!(first == second, "Parquet output differs between runs");
 }
@@ -102,17 +125,36 @@ fn raw_scores_do_not_depend_on_batch_composition() {
     let matcher = PartyMatcher::new(&parties).unwrap();
     let mut scorer = Scorer::load(Some(&tiny_model()), &Device::Cpu, &parties.templates).unwrap();
     let text = std::fs::read_to_string(repo("datasets/samples/001_83371cccb170d7fa.txt")).unwrap();
-    let sentences: Vec<&str> = NewsSegmenter.split(&text).iter().map(|s| &text[s.start..s.end]).collect();
+    let sentences: Vec<&str> = NewsSegmenter
+        .split(&text)
+        .iter()
+        .map(|s| &text[s.start..s.end])
+        .collect();
     let mentions: Vec<_> = sentences.iter().map(|s| matcher.find(s)).collect();
     let mut requests = Vec::new();
     for (sentence, found) in sentences.iter().zip(&mentions) {
         for (index, party) in parties.parties.iter().enumerate() {
-            let mentions = found.iter().find(|f| f.party == index).map(|f| f.mentions.as_slice()).unwrap_or(&[]);
-            requests.push(ScoreRequest { sentence, previous: "", party, mentions });
+            let mentions = found
+                .iter()
+                .find(|f| f.party == index)
+                .map(|f| f.mentions.as_slice())
+                .unwrap_or(&[]);
+            requests.push(ScoreRequest {
+                sentence,
+                previous: "",
+                party,
+                mentions,
+            });
         }
     }
     let mut results = Vec::new();
-    for (max_batch, token_budget) in [(1, 1), (3, 10_000), (32, 32 * 96), (64, 50), (1000, 1_000_000)] {
+    for (max_batch, token_budget) in [
+        (1, 1),
+        (3, 10_000),
+        (32, 32 * 96),
+        (64, 50),
+        (1000, 1_000_000),
+    ] {
         scorer.max_batch = max_batch;
         scorer.token_budget = token_budget;
         let scores = scorer.score(&requests).unwrap();

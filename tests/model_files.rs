@@ -25,9 +25,21 @@ fn copy_fixture(name: &str, dir: &Path) -> PathBuf {
 fn score_with(model: &Path) -> Output {
     let dir = model.parent().unwrap();
     let input = dir.join("in.jsonl");
-    fs::write(&input, "{\"id\": \"a\", \"text\": \"Israel condemned Hamas.\"}\n").unwrap();
+    fs::write(
+        &input,
+        "{\"id\": \"a\", \"text\": \"Israel condemned Hamas.\"}\n",
+    )
+    .unwrap();
     Command::new(BIN)
-        .args(["score", input.to_str().unwrap(), "-o", dir.join("out.jsonl").to_str().unwrap(), "--quiet", "--model", model.to_str().unwrap()])
+        .args([
+            "score",
+            input.to_str().unwrap(),
+            "-o",
+            dir.join("out.jsonl").to_str().unwrap(),
+            "--quiet",
+            "--model",
+            model.to_str().unwrap(),
+        ])
         .env("HF_HUB_OFFLINE", "1")
         .output()
         .unwrap()
@@ -46,7 +58,12 @@ fn check_broken(file: &str, damage: impl FnOnce(&Path), parts: &[&str]) {
 }
 
 fn truncate(path: &Path, len: u64) {
-    fs::OpenOptions::new().write(true).open(path).unwrap().set_len(len).unwrap();
+    fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_len(len)
+        .unwrap();
 }
 
 /// Overwrites bytes of a file from `at` on.
@@ -61,7 +78,12 @@ fn the_intact_fixture_scores() {
     let dir = tempfile::tempdir().unwrap();
     let model = copy_fixture("bert", dir.path());
     let run = score_with(&model);
-    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
 }
 
 #[test]
@@ -69,17 +91,45 @@ fn truncated_safetensors() {
     let half = |p: &Path| truncate(p, fs::metadata(p).unwrap().len() / 2);
     check_broken("model.safetensors", half, &["not a valid safetensors file"]);
     // Shorter than the 8-byte header length, and empty.
-    check_broken("model.safetensors", |p| truncate(p, 5), &["not a valid safetensors file"]);
-    check_broken("model.safetensors", |p| truncate(p, 0), &["not a valid safetensors file"]);
+    check_broken(
+        "model.safetensors",
+        |p| truncate(p, 5),
+        &["not a valid safetensors file"],
+    );
+    check_broken(
+        "model.safetensors",
+        |p| truncate(p, 0),
+        &["not a valid safetensors file"],
+    );
 }
 
 #[test]
 fn corrupt_safetensors() {
     // A header length far beyond the file, then a header that is not JSON.
-    check_broken("model.safetensors", |p| overwrite(p, 0, &u64::MAX.to_le_bytes()), &["not a valid safetensors file"]);
-    check_broken("model.safetensors", |p| overwrite(p, 8, b"\xff\x00garbage{{{"), &["not a valid safetensors file"]);
+    check_broken(
+        "model.safetensors",
+        |p| overwrite(p, 0, &u64::MAX.to_le_bytes()),
+        &["not a valid safetensors file"],
+    );
+    check_broken(
+        "model.safetensors",
+        |p| overwrite(p, 8, b"\xff\x00garbage{{{"),
+        &["not a valid safetensors file"],
+    );
     // Random bytes.
-    check_broken("model.safetensors", |p| fs::write(p, (0..5000u32).map(|i| (i * 7919 % 251) as u8).collect::<Vec<_>>()).unwrap(), &["not a valid safetensors file"]);
+    check_broken(
+        "model.safetensors",
+        |p| {
+            fs::write(
+                p,
+                (0..5000u32)
+                    .map(|i| (i * 7919 % 251) as u8)
+                    .collect::<Vec<_>>(),
+            )
+            .unwrap()
+        },
+        &["not a valid safetensors file"],
+    );
 }
 
 /// Fills every f32 of the tensors whose names start with `prefix` with NaN.
@@ -90,7 +140,10 @@ fn nan_tensors(path: &Path, prefix: &str) {
     for (name, info) in header.as_object().unwrap() {
         if name.starts_with(prefix) && info["dtype"] == "F32" {
             let offsets = info["data_offsets"].as_array().unwrap();
-            let (from, to) = (offsets[0].as_u64().unwrap() as usize, offsets[1].as_u64().unwrap() as usize);
+            let (from, to) = (
+                offsets[0].as_u64().unwrap() as usize,
+                offsets[1].as_u64().unwrap() as usize,
+            );
             for value in data[8 + header_len + from..8 + header_len + to].chunks_exact_mut(4) {
                 value.copy_from_slice(&f32::NAN.to_le_bytes());
             }
@@ -103,21 +156,43 @@ fn nan_tensors(path: &Path, prefix: &str) {
 fn nan_weights() {
     // Structurally valid, but the classifier's weights are NaN (damaged
     // data): refused at load time instead of scoring NaN.
-    check_broken("model.safetensors", |p| nan_tensors(p, "classifier"), &["corrupt weights", "classifier", "NaN"]);
+    check_broken(
+        "model.safetensors",
+        |p| nan_tensors(p, "classifier"),
+        &["corrupt weights", "classifier", "NaN"],
+    );
 }
 
 #[test]
 fn weights_of_another_model() {
     // A valid safetensors file whose tensors do not fit the config.
     let other = repo("tests/fixtures/parity/xlm_roberta/model.safetensors");
-    check_broken("model.safetensors", |p| { fs::copy(&other, p).unwrap(); }, &["cannot build a bert model"]);
+    check_broken(
+        "model.safetensors",
+        |p| {
+            fs::copy(&other, p).unwrap();
+        },
+        &["cannot build a bert model"],
+    );
 }
 
 #[test]
 fn missing_or_corrupt_tokenizer() {
-    check_broken("tokenizer.json", |p| fs::remove_file(p).unwrap(), &["missing"]);
-    check_broken("tokenizer.json", |p| truncate(p, 100), &["not a usable tokenizer.json"]);
-    check_broken("tokenizer.json", |p| fs::write(p, b"\0\xff").unwrap(), &["not a usable tokenizer.json"]);
+    check_broken(
+        "tokenizer.json",
+        |p| fs::remove_file(p).unwrap(),
+        &["missing"],
+    );
+    check_broken(
+        "tokenizer.json",
+        |p| truncate(p, 100),
+        &["not a usable tokenizer.json"],
+    );
+    check_broken(
+        "tokenizer.json",
+        |p| fs::write(p, b"\0\xff").unwrap(),
+        &["not a usable tokenizer.json"],
+    );
 }
 
 #[test]
@@ -128,7 +203,11 @@ fn unsupported_or_broken_config() {
         config["architectures"] = serde_json::json!(["GPT2ForSequenceClassification"]);
         fs::write(p, config.to_string()).unwrap();
     };
-    check_broken("config.json", set_model_type, &["\"gpt2\" is not supported"]);
+    check_broken(
+        "config.json",
+        set_model_type,
+        &["\"gpt2\" is not supported"],
+    );
     check_broken("config.json", |p| fs::remove_file(p).unwrap(), &["missing"]);
     check_broken("config.json", |p| truncate(p, 40), &["not valid JSON"]);
     let no_labels = |p: &Path| {
@@ -141,7 +220,11 @@ fn unsupported_or_broken_config() {
 
 #[test]
 fn missing_weights() {
-    check_broken("model.safetensors", |p| fs::remove_file(p).unwrap(), &["missing"]);
+    check_broken(
+        "model.safetensors",
+        |p| fs::remove_file(p).unwrap(),
+        &["missing"],
+    );
 }
 
 #[test]
@@ -166,9 +249,22 @@ fn broken_trained_model_description_or_weights() {
 
     fs::write(&weights, b"\x10\x00\x00\x00\x00\x00\x00\x00{\"a\": ").unwrap();
     let run = score_with(&model);
-    assert_error(&run, &[weights.to_str().unwrap(), "not a valid safetensors file"]);
+    assert_error(
+        &run,
+        &[weights.to_str().unwrap(), "not a valid safetensors file"],
+    );
 
-    fs::write(model.join("stance_model.json"), "{\"format\": \"stance-cross-encoder/1\", ").unwrap();
+    fs::write(
+        model.join("stance_model.json"),
+        "{\"format\": \"stance-cross-encoder/1\", ",
+    )
+    .unwrap();
     let run = score_with(&model);
-    assert_error(&run, &[model.join("stance_model.json").to_str().unwrap(), "not a valid stance model description"]);
+    assert_error(
+        &run,
+        &[
+            model.join("stance_model.json").to_str().unwrap(),
+            "not a valid stance model description",
+        ],
+    );
 }

@@ -9,9 +9,9 @@ use arrow_array::{
     Array, Float64Array, Int64Array, ListArray, RecordBatch, StringArray, StructArray,
 };
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use serde_json::json;
 use stance::output::{Counters, OutputSink, OutputTarget, Reject, ResumePoint};
 use stance::types::{Mention, RecordOrigin, ScoreRow};
-use serde_json::json;
 
 const FINGERPRINT: &str = "inputs=i1 model=m1 parties=p1 format=f1";
 
@@ -293,7 +293,9 @@ fn parquet_rows(path: &Path) -> (Vec<ScoreRow>, usize) {
                 support: f("support").value(r),
                 ceasefire: f("ceasefire").value(r),
                 labels: (0..l.len()).map(|k| l.value(k).to_string()).collect(),
-                holder: s("holder").is_valid(r).then(|| s("holder").value(r).to_string()),
+                holder: s("holder")
+                    .is_valid(r)
+                    .then(|| s("holder").value(r).to_string()),
                 model: s("model").value(r).into(),
                 meta: serde_json::from_str(s("meta").value(r)).unwrap(),
             });
@@ -521,11 +523,16 @@ fn resume_with_other_fingerprint_is_refused() {
         message.contains(FINGERPRINT) && message.contains(other),
         "{message}"
     );
-    let err = OutputSink::open(OutputTarget::File(out.clone()), true, "inputs=i2 model=m1 parties=p2 format=f2")
-        .err()
-        .unwrap();
+    let err = OutputSink::open(
+        OutputTarget::File(out.clone()),
+        true,
+        "inputs=i2 model=m1 parties=p2 format=f2",
+    )
+    .err()
+    .unwrap();
     assert!(
-        format!("{err:#}").contains("used different inputs, parties and output format or program version"),
+        format!("{err:#}")
+            .contains("used different inputs, parties and output format or program version"),
         "{err:#}"
     );
     assert!(

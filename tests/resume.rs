@@ -30,17 +30,24 @@ fn final_files(out: &Path) -> (Vec<u8>, Option<Vec<u8>>) {
 
 /// The run's working files; none may remain once it has finished.
 fn run_files(out: &Path) -> Vec<PathBuf> {
-    [".partial", ".state.json", ".state.json.tmp", ".tmp", ".rejects.jsonl.partial"]
-        .iter()
-        .map(|s| sibling(out, s))
-        .filter(|p| p.exists())
-        .collect()
+    [
+        ".partial",
+        ".state.json",
+        ".state.json.tmp",
+        ".tmp",
+        ".rejects.jsonl.partial",
+    ]
+    .iter()
+    .map(|s| sibling(out, s))
+    .filter(|p| p.exists())
+    .collect()
 }
 
 /// The committed length of a partial file, from the state file (see the
 /// resume format in src/output.rs), if a state exists.
 fn committed(out: &Path, key: &str) -> Option<u64> {
-    let state: serde_json::Value = serde_json::from_slice(&fs::read(sibling(out, ".state.json")).ok()?).ok()?;
+    let state: serde_json::Value =
+        serde_json::from_slice(&fs::read(sibling(out, ".state.json")).ok()?).ok()?;
     state[key].as_u64()
 }
 
@@ -49,17 +56,28 @@ fn committed(out: &Path, key: &str) -> Option<u64> {
 /// its committed length, usually inside a line) and partly garbage, and the
 /// temporary state file was half written.
 fn power_loss(out: &Path, rng: &mut Rng) {
-    for (suffix, key) in [(".partial", "rows_bytes"), (".rejects.jsonl.partial", "rejects_bytes")] {
+    for (suffix, key) in [
+        (".partial", "rows_bytes"),
+        (".rejects.jsonl.partial", "rejects_bytes"),
+    ] {
         let path = sibling(out, suffix);
-        let (Some(committed), Ok(meta)) = (committed(out, key), fs::metadata(&path)) else { continue };
+        let (Some(committed), Ok(meta)) = (committed(out, key), fs::metadata(&path)) else {
+            continue;
+        };
         let len = meta.len();
         if len > committed {
             let cut = committed + rng.below(len - committed + 1);
-            OpenOptions::new().write(true).open(&path).unwrap().set_len(cut).unwrap();
+            OpenOptions::new()
+                .write(true)
+                .open(&path)
+                .unwrap()
+                .set_len(cut)
+                .unwrap();
         }
         if rng.below(2) == 0 {
             let mut file = OpenOptions::new().append(true).open(&path).unwrap();
-            file.write_all(b"{\"doc_id\":\"half a li\0\xff\xfe garbage").unwrap();
+            file.write_all(b"{\"doc_id\":\"half a li\0\xff\xfe garbage")
+                .unwrap();
         }
     }
     fs::write(sibling(out, ".state.json.tmp"), b"{\"version\":1,\"fingerp").unwrap();
@@ -74,17 +92,38 @@ fn check_finished(status: ExitStatus, message: &str, expected: Option<i32>) {
 
 /// A completed output must be the reference, with no run files left.
 fn check_complete(out: &Path, reference: &(Vec<u8>, Option<Vec<u8>>), after: &str) {
-    assert!(final_files(out) == *reference, "output after {after} differs from the uninterrupted run");
-    assert_eq!(run_files(out), Vec::<PathBuf>::new(), "run files left behind after {after}");
+    assert!(
+        final_files(out) == *reference,
+        "output after {after} differs from the uninterrupted run"
+    );
+    assert_eq!(
+        run_files(out),
+        Vec::<PathBuf>::new(),
+        "run files left behind after {after}"
+    );
 }
 
 /// Kills `kills` runs of `stance score DUMP -o OUT --skip-bad --resume` at
 /// random moments and checks every completed output against `reference`.
 /// Returns how many runs completed along the way.
-fn kill_and_resume(dump: &Path, out: &Path, kills: usize, seed: u64, reference: &(Vec<u8>, Option<Vec<u8>>), expected: Option<i32>, duration: Duration) -> usize {
+fn kill_and_resume(
+    dump: &Path,
+    out: &Path,
+    kills: usize,
+    seed: u64,
+    reference: &(Vec<u8>, Option<Vec<u8>>),
+    expected: Option<i32>,
+    duration: Duration,
+) -> usize {
     let mut rng = Rng::new(seed);
     let records = fs::read_to_string(dump).unwrap().lines().count();
-    let args = [dump.to_str().unwrap(), "-o", out.to_str().unwrap(), "--skip-bad", "--resume"];
+    let args = [
+        dump.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--skip-bad",
+        "--resume",
+    ];
     let (mut killed, mut completed) = (0, 0);
     while killed < kills {
         if out.exists() && !sibling(out, ".state.json").exists() {
@@ -99,9 +138,14 @@ fn kill_and_resume(dump: &Path, out: &Path, kills: usize, seed: u64, reference: 
         // Anywhere in what is left of the run (estimated from the records
         // the state file says are done) and a little beyond: startup, every
         // checkpoint and the publish at the end all get hit.
-        let left = 1.0 - committed(out, "records_done").map_or(0.0, |done| done as f64 / records as f64);
+        let left =
+            1.0 - committed(out, "records_done").map_or(0.0, |done| done as f64 / records as f64);
         let delay = duration.mul_f64((0.1 + 1.1 * left) * rng.unit());
-        let mut child = score_cmd(&args).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
+        let mut child = score_cmd(&args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
         std::thread::sleep(delay);
         if child.try_wait().unwrap().is_none() {
             child.kill().unwrap(); // SIGKILL
@@ -130,9 +174,18 @@ fn kill_and_resume(dump: &Path, out: &Path, kills: usize, seed: u64, reference: 
 }
 
 /// An uninterrupted run: its files and how long it took.
-fn reference_run(dump: &Path, out: &Path, expected: Option<i32>) -> ((Vec<u8>, Option<Vec<u8>>), Duration) {
+fn reference_run(
+    dump: &Path,
+    out: &Path,
+    expected: Option<i32>,
+) -> ((Vec<u8>, Option<Vec<u8>>), Duration) {
     let started = Instant::now();
-    let run = score(&[dump.to_str().unwrap(), "-o", out.to_str().unwrap(), "--skip-bad"]);
+    let run = score(&[
+        dump.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--skip-bad",
+    ]);
     let duration = started.elapsed();
     assert_eq!(run.status.code(), expected, "{}", stderr(&run));
     (final_files(out), duration)
@@ -144,10 +197,24 @@ fn sigkill_at_20_random_points_then_resume_gives_identical_bytes() {
     let dump = dir.path().join("dump.jsonl");
     write_dump(&dump, 200, 7, Some(37));
     let (reference, duration) = reference_run(&dump, &dir.path().join("reference.jsonl"), Some(3));
-    assert!(reference.1.is_some(), "the dump has malformed records, so there are rejects");
+    assert!(
+        reference.1.is_some(),
+        "the dump has malformed records, so there are rejects"
+    );
     let rows = reference.0.iter().filter(|&&b| b == b'\n').count();
-    assert!(rows > 1500, "a dump big enough for many checkpoints: {rows} rows");
-    let completed = kill_and_resume(&dump, &dir.path().join("out.jsonl"), 20, 2024, &reference, Some(3), duration);
+    assert!(
+        rows > 1500,
+        "a dump big enough for many checkpoints: {rows} rows"
+    );
+    let completed = kill_and_resume(
+        &dump,
+        &dir.path().join("out.jsonl"),
+        20,
+        2024,
+        &reference,
+        Some(3),
+        duration,
+    );
     eprintln!("20 kills over a {duration:?} run ({rows} rows), {completed} completed outputs, all identical");
 }
 
@@ -158,9 +225,18 @@ fn sigkill_then_resume_parquet_gives_identical_bytes() {
     let dir = tempfile::tempdir().unwrap();
     let dump = dir.path().join("dump.jsonl");
     write_dump(&dump, 80, 11, None);
-    let (reference, duration) = reference_run(&dump, &dir.path().join("reference.parquet"), Some(0));
+    let (reference, duration) =
+        reference_run(&dump, &dir.path().join("reference.parquet"), Some(0));
     assert!(reference.0.starts_with(b"PAR1"));
-    kill_and_resume(&dump, &dir.path().join("out.parquet"), 6, 99, &reference, Some(0), duration);
+    kill_and_resume(
+        &dump,
+        &dir.path().join("out.parquet"),
+        6,
+        99,
+        &reference,
+        Some(0),
+        duration,
+    );
 }
 
 #[test]
@@ -172,7 +248,12 @@ fn power_loss_before_the_first_checkpoint_starts_over_cleanly() {
     write_dump(&dump, 40, 3, None);
     let (reference, _) = reference_run(&dump, &dir.path().join("reference.jsonl"), Some(0));
     let out = dir.path().join("out.jsonl");
-    let args = [dump.to_str().unwrap(), "-o", out.to_str().unwrap(), "--skip-bad"];
+    let args = [
+        dump.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--skip-bad",
+    ];
     let mut child = score_cmd(&args).spawn().unwrap();
     child.kill().unwrap();
     child.wait().unwrap();
@@ -204,7 +285,8 @@ fn resume_that_only_has_to_publish_exits_like_the_finished_run() {
     }
     child.kill().unwrap();
     child.wait().unwrap();
-    let mut state: serde_json::Value = serde_json::from_slice(&fs::read(&state_path).unwrap()).unwrap();
+    let mut state: serde_json::Value =
+        serde_json::from_slice(&fs::read(&state_path).unwrap()).unwrap();
     // What the run had committed just before it published.
     fs::write(sibling(&out, ".partial"), &reference.0).unwrap();
     state["records_done"] = 30.into();
@@ -215,6 +297,10 @@ fn resume_that_only_has_to_publish_exits_like_the_finished_run() {
 
     let resumed = score(&[&args[..], &["--resume"]].concat());
     assert_eq!(resumed.status.code(), Some(0), "{}", stderr(&resumed));
-    assert!(stderr(&resumed).contains("already complete"), "{}", stderr(&resumed));
+    assert!(
+        stderr(&resumed).contains("already complete"),
+        "{}",
+        stderr(&resumed)
+    );
     check_complete(&out, &reference, "the publish was completed");
 }

@@ -19,12 +19,24 @@ use reliability_support::{assert_error, assert_success, repo, sibling, stderr, w
 fn tiny_trained_model(dir: &Path, thresholds: [f32; 3]) -> PathBuf {
     let model = dir.join("model");
     fs::create_dir_all(&model).unwrap();
-    let weights: Vec<f32> = (0..3 * 32).map(|i| ((i * 37 % 17) as f32 - 8.0) / 20.0).collect();
+    let weights: Vec<f32> = (0..3 * 32)
+        .map(|i| ((i * 37 % 17) as f32 - 8.0) / 20.0)
+        .collect();
     let tensors = [
-        ("stance_head.weight".to_string(), Tensor::from_vec(weights, (3, 32), &Device::Cpu).unwrap()),
-        ("stance_head.bias".to_string(), Tensor::from_vec(vec![0.1f32, -0.2, 0.05], 3, &Device::Cpu).unwrap()),
+        (
+            "stance_head.weight".to_string(),
+            Tensor::from_vec(weights, (3, 32), &Device::Cpu).unwrap(),
+        ),
+        (
+            "stance_head.bias".to_string(),
+            Tensor::from_vec(vec![0.1f32, -0.2, 0.05], 3, &Device::Cpu).unwrap(),
+        ),
     ];
-    candle_core::safetensors::save(&tensors.into_iter().collect(), model.join("trained.safetensors")).unwrap();
+    candle_core::safetensors::save(
+        &tensors.into_iter().collect(),
+        model.join("trained.safetensors"),
+    )
+    .unwrap();
     let spec = serde_json::json!({
         "format": "stance-cross-encoder/1",
         "name": "tiny-trained",
@@ -36,14 +48,21 @@ fn tiny_trained_model(dir: &Path, thresholds: [f32; 3]) -> PathBuf {
         "temperature": [1.0, 1.0, 1.0],
         "max_length": 128
     });
-    fs::write(model.join("stance_model.json"), serde_json::to_string_pretty(&spec).unwrap()).unwrap();
+    fs::write(
+        model.join("stance_model.json"),
+        serde_json::to_string_pretty(&spec).unwrap(),
+    )
+    .unwrap();
     model
 }
 
 fn score_with(model: &Path, args: &[&str]) -> std::process::Command {
     let mut cmd = std::process::Command::new(BIN);
-    cmd.arg("score").args(args).args(["--model", model.to_str().unwrap(), "--quiet"]);
-    cmd.env("HF_HUB_OFFLINE", "1").env("CANDLE_NUM_THREADS", "1");
+    cmd.arg("score")
+        .args(args)
+        .args(["--model", model.to_str().unwrap(), "--quiet"]);
+    cmd.env("HF_HUB_OFFLINE", "1")
+        .env("CANDLE_NUM_THREADS", "1");
     cmd
 }
 
@@ -64,36 +83,72 @@ fn resume_after_the_model_changed_in_place_is_refused_and_writes_nothing() {
     let out = dir.path().join("out.jsonl");
 
     // Kill a run once it has committed a checkpoint.
-    let mut child = score_with(&model, &[dump.to_str().unwrap(), "-o", out.to_str().unwrap()]).stderr(Stdio::null()).spawn().unwrap();
+    let mut child = score_with(
+        &model,
+        &[dump.to_str().unwrap(), "-o", out.to_str().unwrap()],
+    )
+    .stderr(Stdio::null())
+    .spawn()
+    .unwrap();
     let started = Instant::now();
     while records_done(&out) == 0 && started.elapsed() < Duration::from_secs(120) {
         std::thread::sleep(Duration::from_millis(5));
     }
     child.kill().unwrap();
     child.wait().unwrap();
-    assert!(records_done(&out) > 0, "the run committed a checkpoint before the kill");
+    assert!(
+        records_done(&out) > 0,
+        "the run committed a checkpoint before the kill"
+    );
     let partial = fs::read(sibling(&out, ".partial")).unwrap();
+    let resume = |extra: &[&str]| {
+        let args = [
+            &[
+                dump.to_str().unwrap(),
+                "-o",
+                out.to_str().unwrap(),
+                "--resume",
+            ][..],
+            extra,
+        ]
+        .concat();
+        score_with(&model, &args).output().unwrap()
+    };
 
     // The model is retrained in place: same directory and name, new thresholds.
     tiny_trained_model(dir.path(), [0.3, 0.5, 0.5]);
-    let resumed = score_with(&model, &[dump.to_str().unwrap(), "-o", out.to_str().unwrap(), "--resume"]).output().unwrap();
-    assert_error(&resumed, &["cannot resume", "a different model", "to start over"]);
+    let resumed = resume(&[]);
+    assert_error(
+        &resumed,
+        &["cannot resume", "a different model", "to start over"],
+    );
     assert!(!out.exists(), "no output was published");
-    assert_eq!(fs::read(sibling(&out, ".partial")).unwrap(), partial, "the partial rows were left as they were");
+    assert_eq!(
+        fs::read(sibling(&out, ".partial")).unwrap(),
+        partial,
+        "the partial rows were left as they were"
+    );
 
     // Other parties are refused the same way, naming them.
     let parties = dir.path().join("parties.toml");
     let builtin = fs::read_to_string(repo("config/parties.toml")).unwrap();
     fs::write(&parties, builtin.replace("\"Kremlin\",", "")).unwrap();
     tiny_trained_model(dir.path(), [0.5, 0.5, 0.5]);
-    let other_parties = score_with(&model, &[dump.to_str().unwrap(), "-o", out.to_str().unwrap(), "--resume", "--parties", parties.to_str().unwrap()]).output().unwrap();
+    let other_parties = resume(&["--parties", parties.to_str().unwrap()]);
     assert_error(&other_parties, &["used different parties"]);
 
     // With the original model back, the resumed run completes, identical to an uninterrupted one.
-    let resumed = score_with(&model, &[dump.to_str().unwrap(), "-o", out.to_str().unwrap(), "--resume"]).output().unwrap();
+    let resumed = resume(&[]);
     assert_success(&resumed);
     let reference = dir.path().join("reference.jsonl");
-    assert_success(&score_with(&model, &[dump.to_str().unwrap(), "-o", reference.to_str().unwrap()]).output().unwrap());
+    assert_success(
+        &score_with(
+            &model,
+            &[dump.to_str().unwrap(), "-o", reference.to_str().unwrap()],
+        )
+        .output()
+        .unwrap(),
+    );
     assert!(fs::read(&out).unwrap() == fs::read(&reference).unwrap());
 }
 
@@ -103,10 +158,16 @@ fn a_closed_pipe_stops_quietly_with_status_141() {
     let dump = dir.path().join("dump.jsonl");
     write_dump(&dump, 400, 5, None);
     let model = repo("tests/fixtures/parity/bert");
-    let mut child = score_with(&model, &[dump.to_str().unwrap()]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut child = score_with(&model, &[dump.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     // Read one line, as `| head -1` does, then close the pipe.
     let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
     assert!(first.starts_with("{\"doc_id\""), "{first}");
     let output = child.wait_with_output().unwrap();
     assert_eq!(output.status.code(), Some(141), "{}", stderr(&output));
@@ -116,12 +177,29 @@ fn a_closed_pipe_stops_quietly_with_status_141() {
 #[test]
 fn eval_outputs_with_one_stem_both_appear_and_leave_no_temporaries() {
     let dir = tempfile::tempdir().unwrap();
-    let (articles, gold) = (repo("datasets/dev/articles.jsonl"), repo("datasets/dev/gold.jsonl"));
+    let (articles, gold) = (
+        repo("datasets/dev/articles.jsonl"),
+        repo("datasets/dev/gold.jsonl"),
+    );
     let (report, predictions) = (dir.path().join("dev.json"), dir.path().join("dev.jsonl"));
     let run = std::process::Command::new(BIN)
-        .args(["eval", "--articles", articles.to_str().unwrap(), "--gold", gold.to_str().unwrap()])
-        .args(["--model", repo("tests/fixtures/parity/bert").to_str().unwrap()])
-        .args(["--json", report.to_str().unwrap(), "--predictions", predictions.to_str().unwrap()])
+        .args([
+            "eval",
+            "--articles",
+            articles.to_str().unwrap(),
+            "--gold",
+            gold.to_str().unwrap(),
+        ])
+        .args([
+            "--model",
+            repo("tests/fixtures/parity/bert").to_str().unwrap(),
+        ])
+        .args([
+            "--json",
+            report.to_str().unwrap(),
+            "--predictions",
+            predictions.to_str().unwrap(),
+        ])
         .env("HF_HUB_OFFLINE", "1")
         .output()
         .unwrap();
@@ -129,7 +207,10 @@ fn eval_outputs_with_one_stem_both_appear_and_leave_no_temporaries() {
     let json: serde_json::Value = serde_json::from_slice(&fs::read(&report).unwrap()).unwrap();
     assert!(json["holder"]["rows"].as_u64().unwrap() > 0);
     assert!(fs::read_to_string(&predictions).unwrap().lines().count() > 100);
-    let mut names: Vec<String> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let mut names: Vec<String> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
     names.sort();
     assert_eq!(names, ["dev.json", "dev.jsonl"]);
 }

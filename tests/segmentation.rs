@@ -111,15 +111,43 @@ fn silver_split_f1() {
 #[test]
 fn news_boilerplate_rules() {
     let cases: [(&str, &[&str]); 6] = [
-        ("Home > News > Middle East By Staff Writer | 31 July 2024", &["Home > News > Middle East", "By Staff Writer | 31 July 2024"]),
-        ("By our correspondent Photo: Ministers meet in Cairo.", &["By our correspondent", "Photo: Ministers meet in Cairo."]),
-        ("Opinion: a hard week for\nOpinion > World > Europe", &["Opinion: a hard week for", "Opinion > World > Europe"]),
-        ("The talks ended in Doha. (Photo: Reuters)\nThe next round is in May.", &["The talks ended in Doha. (Photo: Reuters)", "The next round is in May."]),
-        ("'Who can stop this?' Nasrallah asked, pointing at Washington.", &["'Who can stop this?' Nasrallah asked, pointing at Washington."]),
-        ("They voted on 28 May. Israel answered within hours.", &["They voted on 28 May.", "Israel answered within hours."]),
+        (
+            "Home > News > Middle East By Staff Writer | 31 July 2024",
+            &[
+                "Home > News > Middle East",
+                "By Staff Writer | 31 July 2024",
+            ],
+        ),
+        (
+            "By our correspondent Photo: Ministers meet in Cairo.",
+            &["By our correspondent", "Photo: Ministers meet in Cairo."],
+        ),
+        (
+            "Opinion: a hard week for\nOpinion > World > Europe",
+            &["Opinion: a hard week for", "Opinion > World > Europe"],
+        ),
+        (
+            "The talks ended in Doha. (Photo: Reuters)\nThe next round is in May.",
+            &[
+                "The talks ended in Doha. (Photo: Reuters)",
+                "The next round is in May.",
+            ],
+        ),
+        (
+            "'Who can stop this?' Nasrallah asked, pointing at Washington.",
+            &["'Who can stop this?' Nasrallah asked, pointing at Washington."],
+        ),
+        (
+            "They voted on 28 May. Israel answered within hours.",
+            &["They voted on 28 May.", "Israel answered within hours."],
+        ),
     ];
     for (text, expected) in cases {
-        let found: Vec<&str> = NewsSegmenter.split(text).iter().map(|s| &text[s.start..s.end]).collect();
+        let found: Vec<&str> = NewsSegmenter
+            .split(text)
+            .iter()
+            .map(|s| &text[s.start..s.end])
+            .collect();
         assert_eq!(found, expected, "{text:?}");
     }
 }

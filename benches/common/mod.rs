@@ -15,25 +15,40 @@ pub fn repo(path: &str) -> PathBuf {
 }
 
 fn articles() -> Vec<serde_json::Value> {
-    ["datasets/train/articles.jsonl", "datasets/dev/articles.jsonl"]
-        .iter()
-        .flat_map(|p| {
-            let text = std::fs::read_to_string(repo(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
-            text.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).expect("article JSON")).collect::<Vec<_>>()
-        })
-        .collect()
+    [
+        "datasets/train/articles.jsonl",
+        "datasets/dev/articles.jsonl",
+    ]
+    .iter()
+    .flat_map(|p| {
+        let text = std::fs::read_to_string(repo(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
+        text.lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| serde_json::from_str(l).expect("article JSON"))
+            .collect::<Vec<_>>()
+    })
+    .collect()
 }
 
 /// The full texts of the dataset articles.
 pub fn article_texts() -> Vec<String> {
-    articles().iter().map(|a| a["text"].as_str().expect("text").to_string()).collect()
+    articles()
+        .iter()
+        .map(|a| a["text"].as_str().expect("text").to_string())
+        .collect()
 }
 
 /// `n` news sentences: the dataset's sentences repeated, shuffled with [`SEED`].
 pub fn sentences(n: usize) -> Vec<String> {
     let pool: Vec<String> = articles()
         .iter()
-        .flat_map(|a| a["sentences"].as_array().expect("sentences").iter().map(|s| s.as_str().expect("sentence").to_string()))
+        .flat_map(|a| {
+            a["sentences"]
+                .as_array()
+                .expect("sentences")
+                .iter()
+                .map(|s| s.as_str().expect("sentence").to_string())
+        })
         .filter(|s| !s.trim().is_empty())
         .collect();
     let mut out = Vec::with_capacity(n + pool.len());
@@ -58,6 +73,9 @@ pub fn write_dump(path: &Path, sentences: usize, per_article: usize) {
 
 /// The default encoder's directory in the local Hugging Face cache.
 pub fn encoder_dir() -> PathBuf {
-    stance::model::hub::cached("sentence-transformers/all-MiniLM-L6-v2", &stance::model::hub::MODEL_FILES)
-        .expect("the default encoder is not in the Hugging Face cache: run `make setup` first")
+    stance::model::hub::cached(
+        "sentence-transformers/all-MiniLM-L6-v2",
+        &stance::model::hub::MODEL_FILES,
+    )
+    .expect("the default encoder is not in the Hugging Face cache: run `make setup` first")
 }

@@ -65,29 +65,56 @@ fn class_parties(class: &str) -> anyhow::Result<&'static [&'static str]> {
 fn assignments(slots: &[(String, &'static [&'static str])]) -> Vec<Vec<&'static str>> {
     let mut out: Vec<Vec<&'static str>> = vec![Vec::new()];
     for (_, parties) in slots {
-        out = out.iter().flat_map(|done| parties.iter().filter(|p| !done.contains(p)).map(move |p| [done.clone(), vec![*p]].concat())).collect();
+        out = out
+            .iter()
+            .flat_map(|done| {
+                parties
+                    .iter()
+                    .filter(|p| !done.contains(p))
+                    .map(move |p| [done.clone(), vec![*p]].concat())
+            })
+            .collect();
     }
     out
 }
 
 fn capitalise(text: &str) -> String {
     let mut chars = text.chars();
-    chars.next().map_or(String::new(), |first| first.to_uppercase().chain(chars).collect())
+    chars.next().map_or(String::new(), |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
 }
 
 /// Reads and expands the suite at `path`.
 pub fn load(path: &Path) -> anyhow::Result<Vec<Case>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("{}: cannot read", path.display()))?;
-    let suite: SuiteFile = toml::from_str(&text).with_context(|| format!("{}: not a behaviour suite", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("{}: cannot read", path.display()))?;
+    let suite: SuiteFile = toml::from_str(&text)
+        .with_context(|| format!("{}: not a behaviour suite", path.display()))?;
     let mut cases = Vec::new();
     for (t, template) in suite.case.iter().enumerate() {
         let context = || format!("{}: case {} ({:?})", path.display(), t + 1, template.text);
-        let slots: Vec<(String, &'static [&'static str])> =
-            template.slots.iter().map(|(slot, class)| Ok((slot.clone(), class_parties(class)?))).collect::<anyhow::Result<_>>().with_context(context)?;
+        let slots: Vec<(String, &'static [&'static str])> = template
+            .slots
+            .iter()
+            .map(|(slot, class)| Ok((slot.clone(), class_parties(class)?)))
+            .collect::<anyhow::Result<_>>()
+            .with_context(context)?;
         for assignment in assignments(&slots) {
-            let party_of = |slot: &str| slots.iter().position(|(s, _)| s == slot).map(|i| assignment[i].to_string());
+            let party_of = |slot: &str| {
+                slots
+                    .iter()
+                    .position(|(s, _)| s == slot)
+                    .map(|i| assignment[i].to_string())
+            };
             let variants: Vec<usize> = match template.form.as_deref() {
-                None | Some("all") => (0..assignment.iter().map(|p| suite.forms.get(*p).map_or(0, Vec::len)).max().unwrap_or(1).max(1)).collect(),
+                None | Some("all") => (0..assignment
+                    .iter()
+                    .map(|p| suite.forms.get(*p).map_or(0, Vec::len))
+                    .max()
+                    .unwrap_or(1)
+                    .max(1))
+                    .collect(),
                 Some("name") => vec![0],
                 Some("leader") => vec![1],
                 Some(other) => bail!("{}: form {other:?} is not all, name or leader", context()),
@@ -95,13 +122,23 @@ pub fn load(path: &Path) -> anyhow::Result<Vec<Case>> {
             for variant in variants {
                 let mut text = template.text.clone();
                 for ((slot, _), party) in slots.iter().zip(&assignment) {
-                    let forms = suite.forms.get(*party).with_context(|| format!("{}: no forms for {party}", context()))?;
-                    text = text.replace(&format!("{{{slot}}}"), &forms[variant.min(forms.len() - 1)]);
+                    let forms = suite
+                        .forms
+                        .get(*party)
+                        .with_context(|| format!("{}: no forms for {party}", context()))?;
+                    text =
+                        text.replace(&format!("{{{slot}}}"), &forms[variant.min(forms.len() - 1)]);
                 }
                 let mut expected: BTreeMap<String, Vec<String>> = BTreeMap::new();
                 for item in &template.expect {
-                    let (who, label) = item.split_once(':').with_context(|| format!("{}: expect {item:?} is not WHO:label", context()))?;
-                    anyhow::ensure!(LABELS.contains(&label), "{}: unknown label {label:?}", context());
+                    let (who, label) = item.split_once(':').with_context(|| {
+                        format!("{}: expect {item:?} is not WHO:label", context())
+                    })?;
+                    anyhow::ensure!(
+                        LABELS.contains(&label),
+                        "{}: unknown label {label:?}",
+                        context()
+                    );
                     let party = party_of(who).unwrap_or_else(|| who.to_string());
                     expected.entry(party).or_default().push(label.to_string());
                 }
@@ -110,7 +147,12 @@ pub fn load(path: &Path) -> anyhow::Result<Vec<Case>> {
                 }
                 let holder = party_of(&template.holder).unwrap_or_else(|| template.holder.clone());
                 let sentences = text.split(SENTENCE_BREAK).map(capitalise).collect();
-                cases.push(Case { category: template.category.clone(), sentences, expected, holder });
+                cases.push(Case {
+                    category: template.category.clone(),
+                    sentences,
+                    expected,
+                    holder,
+                });
             }
         }
     }
@@ -159,7 +201,11 @@ fn as_gold(cases: &[Case], party_ids: &[&str]) -> GoldSet {
                 uncertain: None,
             });
         }
-        articles.push(GoldArticle { id, text: case.sentences.join(" "), sentences: case.sentences.clone() });
+        articles.push(GoldArticle {
+            id,
+            text: case.sentences.join(" "),
+            sentences: case.sentences.clone(),
+        });
     }
     GoldSet { articles, rows }
 }
@@ -175,12 +221,23 @@ pub fn run(scorer: &Scorer, cases: &[Case]) -> anyhow::Result<BehaviourReport> {
     let mut report = BehaviourReport::default();
     for (case_index, case) in cases.iter().enumerate() {
         let mut wrong = Vec::new();
-        for (pair, row) in predictions.pairs.iter().zip(&predictions.rows).filter(|(p, _)| p.article == case_index) {
+        for (pair, row) in predictions
+            .pairs
+            .iter()
+            .zip(&predictions.rows)
+            .filter(|(p, _)| p.article == case_index)
+        {
             let expected = case.expected.get(&pair.party).cloned().unwrap_or_default();
             if row.labels != expected {
-                wrong.push(format!("{} {:?} (expected {:?})", pair.party, row.labels, expected));
+                wrong.push(format!(
+                    "{} {:?} (expected {:?})",
+                    pair.party, row.labels, expected
+                ));
             } else if !expected.is_empty() && row.holder.as_deref() != Some(case.holder.as_str()) {
-                wrong.push(format!("{} holder {:?} (expected {})", pair.party, row.holder, case.holder));
+                wrong.push(format!(
+                    "{} holder {:?} (expected {})",
+                    pair.party, row.holder, case.holder
+                ));
             }
         }
         let category = report.categories.entry(case.category.clone()).or_default();
@@ -190,7 +247,11 @@ pub fn run(scorer: &Scorer, cases: &[Case]) -> anyhow::Result<BehaviourReport> {
         } else {
             let failures = report.failures.entry(case.category.clone()).or_default();
             if failures.len() < 5 {
-                failures.push(format!("{}: {}", case.sentences.join(" "), wrong.join("; ")));
+                failures.push(format!(
+                    "{}: {}",
+                    case.sentences.join(" "),
+                    wrong.join("; ")
+                ));
             }
         }
     }
@@ -209,7 +270,10 @@ pub fn render(report: &BehaviourReport) -> String {
     for (name, c) in &report.categories {
         out.push_str(&format!("| {name} | {} | {:.3} |\n", c.cases, c.rate));
     }
-    out.push_str(&format!("| **all** | {} | **{:.3}** |\n", report.cases, report.rate));
+    out.push_str(&format!(
+        "| **all** | {} | **{:.3}** |\n",
+        report.cases, report.rate
+    ));
     out
 }
 
@@ -221,20 +285,34 @@ mod tests {
     fn the_suite_expands_with_distinct_parties_and_resolved_expectations() {
         let cases = load(Path::new(SUITE)).unwrap();
         assert!(cases.len() > 300, "{} cases", cases.len());
-        let case = cases.iter().find(|c| c.sentences[0] == "Russia condemned the attack by Hamas.").expect("an expanded case");
+        let case = cases
+            .iter()
+            .find(|c| c.sentences[0] == "Russia condemned the attack by Hamas.")
+            .expect("an expanded case");
         assert_eq!(case.holder, "russia");
-        assert_eq!(case.expected.get("hamas"), Some(&vec!["condemn".to_string()]));
+        assert_eq!(
+            case.expected.get("hamas"),
+            Some(&vec!["condemn".to_string()])
+        );
         assert!(!case.expected.contains_key("russia"));
         // No slot ever holds the same party twice.
-        assert!(!cases.iter().any(|c| c.sentences[0] == "Hamas condemned the attack by Hamas."));
-        let pronoun = cases.iter().find(|c| c.category == "pronoun_holder").unwrap();
+        assert!(!cases
+            .iter()
+            .any(|c| c.sentences[0] == "Hamas condemned the attack by Hamas."));
+        let pronoun = cases
+            .iter()
+            .find(|c| c.category == "pronoun_holder")
+            .unwrap();
         assert_eq!(pronoun.sentences.len(), 2);
         assert!(pronoun.sentences[1].starts_with(|c: char| c.is_uppercase() || c == '"'));
     }
 
     #[test]
     fn assignments_are_injective() {
-        let slots = vec![("A".to_string(), class_parties("outsider").unwrap()), ("B".to_string(), class_parties("speaker").unwrap())];
+        let slots = vec![
+            ("A".to_string(), class_parties("outsider").unwrap()),
+            ("B".to_string(), class_parties("speaker").unwrap()),
+        ];
         let all = assignments(&slots);
         assert_eq!(all.len(), 2 * 3);
         assert!(all.iter().all(|a| a[0] != a[1]));

@@ -45,6 +45,9 @@ impl GoldRow {
     }
 }
 
+/// A pair's gold labels and its holders' slugs, while rows are gathered.
+type LabelsAndHolders = ([bool; NUM_LABELS], Vec<String>);
+
 /// One (sentence, party) pair of the closed world with its gold labels.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GoldPair {
@@ -72,14 +75,19 @@ pub struct GoldSet {
 
 /// Reads a JSONL file into values of `T`, naming file and line on error.
 pub fn read_jsonl<T: for<'de> Deserialize<'de>>(path: &Path) -> anyhow::Result<Vec<T>> {
-    let file = std::fs::File::open(path).with_context(|| format!("{}: cannot open", path.display()))?;
+    let file =
+        std::fs::File::open(path).with_context(|| format!("{}: cannot open", path.display()))?;
     let mut out = Vec::new();
     for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
-        let line = line.with_context(|| format!("{}:{}: cannot read (not UTF-8?)", path.display(), i + 1))?;
+        let line = line
+            .with_context(|| format!("{}:{}: cannot read (not UTF-8?)", path.display(), i + 1))?;
         if line.trim().is_empty() {
             continue;
         }
-        out.push(serde_json::from_str(&line).with_context(|| format!("{}:{}: bad record", path.display(), i + 1))?);
+        out.push(
+            serde_json::from_str(&line)
+                .with_context(|| format!("{}:{}: bad record", path.display(), i + 1))?,
+        );
     }
     Ok(out)
 }
@@ -88,7 +96,10 @@ impl GoldSet {
     pub fn load(articles: &Path, gold: &Path) -> anyhow::Result<GoldSet> {
         let articles_list: Vec<GoldArticle> = read_jsonl(articles)?;
         let rows: Vec<GoldRow> = read_jsonl(gold)?;
-        let set = GoldSet { articles: articles_list, rows };
+        let set = GoldSet {
+            articles: articles_list,
+            rows,
+        };
         set.check(gold)?;
         Ok(set)
     }
@@ -98,16 +109,41 @@ impl GoldSet {
         let index = self.article_index();
         for (i, row) in self.rows.iter().enumerate() {
             let Some(&a) = index.get(row.article_id.as_str()) else {
-                bail!("{}:{}: article {:?} is not in the articles file", gold.display(), i + 1, row.article_id);
+                bail!(
+                    "{}:{}: article {:?} is not in the articles file",
+                    gold.display(),
+                    i + 1,
+                    row.article_id
+                );
             };
             match self.articles[a].sentences.get(row.sentence_index) {
                 Some(s) if s == &row.sentence => {}
-                Some(_) => bail!("{}:{}: sentence text differs from sentences[{}] of {}", gold.display(), i + 1, row.sentence_index, row.article_id),
-                None => bail!("{}:{}: {} has no sentence {}", gold.display(), i + 1, row.article_id, row.sentence_index),
+                Some(_) => bail!(
+                    "{}:{}: sentence text differs from sentences[{}] of {}",
+                    gold.display(),
+                    i + 1,
+                    row.sentence_index,
+                    row.article_id
+                ),
+                None => bail!(
+                    "{}:{}: {} has no sentence {}",
+                    gold.display(),
+                    i + 1,
+                    row.article_id,
+                    row.sentence_index
+                ),
             }
-            for (name, v) in [("condemn", row.condemn), ("support", row.support), ("ceasefire", row.ceasefire)] {
+            for (name, v) in [
+                ("condemn", row.condemn),
+                ("support", row.support),
+                ("ceasefire", row.ceasefire),
+            ] {
                 if v > 1 {
-                    bail!("{}:{}: {name} must be 0 or 1, not {v}", gold.display(), i + 1);
+                    bail!(
+                        "{}:{}: {name} must be 0 or 1, not {v}",
+                        gold.display(),
+                        i + 1
+                    );
                 }
             }
         }
@@ -117,11 +153,18 @@ impl GoldSet {
     /// Several gold sets as one (training on more than one split). Article
     /// ids must not repeat.
     pub fn merge(sets: Vec<GoldSet>) -> anyhow::Result<GoldSet> {
-        let mut merged = GoldSet { articles: Vec::new(), rows: Vec::new() };
+        let mut merged = GoldSet {
+            articles: Vec::new(),
+            rows: Vec::new(),
+        };
         let mut seen = HashSet::new();
         for set in sets {
             for article in &set.articles {
-                anyhow::ensure!(seen.insert(article.id.clone()), "article id {:?} appears in two training sets", article.id);
+                anyhow::ensure!(
+                    seen.insert(article.id.clone()),
+                    "article id {:?} appears in two training sets",
+                    article.id
+                );
             }
             merged.articles.extend(set.articles);
             merged.rows.extend(set.rows);
@@ -132,19 +175,35 @@ impl GoldSet {
     /// The articles at `indices` (in that order) and their gold rows: one
     /// fold of an article-grouped split.
     pub fn subset(&self, indices: &[usize]) -> GoldSet {
-        let articles: Vec<GoldArticle> = indices.iter().map(|&i| self.articles[i].clone()).collect();
+        let articles: Vec<GoldArticle> =
+            indices.iter().map(|&i| self.articles[i].clone()).collect();
         let ids: HashSet<&str> = articles.iter().map(|a| a.id.as_str()).collect();
-        let rows = self.rows.iter().filter(|r| ids.contains(r.article_id.as_str())).cloned().collect();
+        let rows = self
+            .rows
+            .iter()
+            .filter(|r| ids.contains(r.article_id.as_str()))
+            .cloned()
+            .collect();
         GoldSet { articles, rows }
     }
 
     pub fn article_index(&self) -> HashMap<&str, usize> {
-        self.articles.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect()
+        self.articles
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id.as_str(), i))
+            .collect()
     }
 
     /// Parties with a gold row, `none` aside, sorted.
     pub fn parties(&self) -> Vec<String> {
-        self.rows.iter().filter(|r| r.party != NO_PARTY).map(|r| r.party.clone()).collect::<BTreeSet<_>>().into_iter().collect()
+        self.rows
+            .iter()
+            .filter(|r| r.party != NO_PARTY)
+            .map(|r| r.party.clone())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect()
     }
 
     /// The annotated sentences: (article index, sentence index), in article order.
@@ -161,16 +220,26 @@ impl GoldSet {
     /// The closed world: every annotated sentence × every party in `parties`.
     pub fn closed_world(&self, parties: &[String]) -> Vec<GoldPair> {
         let index = self.article_index();
-        let mut labelled: BTreeMap<(usize, usize, &str), ([bool; NUM_LABELS], Vec<String>)> = BTreeMap::new();
+        let mut labelled: BTreeMap<(usize, usize, &str), LabelsAndHolders> = BTreeMap::new();
         for row in &self.rows {
-            let key = (index[row.article_id.as_str()], row.sentence_index, row.party.as_str());
+            let key = (
+                index[row.article_id.as_str()],
+                row.sentence_index,
+                row.party.as_str(),
+            );
             let (labels, holders) = labelled.entry(key).or_default();
             // Duplicate rows for one pair: a label is positive if any row says so.
             for (slot, value) in labels.iter_mut().zip(row.labels()) {
                 *slot |= value;
             }
             if row.labels().iter().any(|&l| l) {
-                for slug in row.holder.iter().flat_map(|h| h.split(';')).map(str::trim).filter(|h| !h.is_empty()) {
+                for slug in row
+                    .holder
+                    .iter()
+                    .flat_map(|h| h.split(';'))
+                    .map(str::trim)
+                    .filter(|h| !h.is_empty())
+                {
                     if !holders.iter().any(|h| h == slug) {
                         holders.push(slug.to_string());
                     }

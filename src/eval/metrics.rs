@@ -105,7 +105,8 @@ pub fn best_f1_threshold(scores: &[f64], gold: &[bool]) -> f64 {
     for threshold in grid {
         let f1 = binary_metrics(scores, gold, threshold).f1;
         let better = f1 > best.0 + 1e-12
-            || ((f1 - best.0).abs() <= 1e-12 && (threshold - 0.5).abs() < (best.1 - 0.5).abs() - 1e-12);
+            || ((f1 - best.0).abs() <= 1e-12
+                && (threshold - 0.5).abs() < (best.1 - 0.5).abs() - 1e-12);
         if better {
             best = (f1, threshold);
         }

@@ -20,7 +20,10 @@ use crate::score::holder;
 use crate::score::rows::{self, Keep, SentenceTargets};
 use crate::score::{ScoreRequest, Scorer};
 use crate::segment::{f1_from_counts, match_counts, NewsSegmenter, Segmenter};
-use crate::types::{round_score, Article, LabelScores, Mention, RecordOrigin, ScoreRow, SentenceSpan, LABELS, NUM_LABELS};
+use crate::types::{
+    round_score, Article, LabelScores, Mention, RecordOrigin, ScoreRow, SentenceSpan, LABELS,
+    NUM_LABELS,
+};
 use gold::{locate_sentences, GoldPair, GoldSet};
 use metrics::BinaryMetrics;
 
@@ -41,7 +44,12 @@ pub fn previous_sentence(sentences: &[String], index: usize) -> &str {
 
 /// Mentions of `party` in `sentence`, offsets relative to the sentence.
 pub fn party_mentions(matcher: &PartyMatcher, sentence: &str, party: usize) -> Vec<Mention> {
-    matcher.find(sentence).into_iter().find(|m| m.party == party).map(|m| m.mentions).unwrap_or_default()
+    matcher
+        .find(sentence)
+        .into_iter()
+        .find(|m| m.party == party)
+        .map(|m| m.mentions)
+        .unwrap_or_default()
 }
 
 /// A gold article as the pipeline sees it: its text and the byte spans of
@@ -49,7 +57,10 @@ pub fn party_mentions(matcher: &PartyMatcher, sentence: &str, party: usize) -> V
 /// verbatim in the text are scored from their own text, joined by newlines.
 fn gold_article(article: &gold::GoldArticle) -> (Article, Vec<SentenceSpan>) {
     let spans = locate_sentences(&article.text, &article.sentences);
-    let located = spans.iter().zip(&article.sentences).all(|(span, s)| span.end - span.start == s.len());
+    let located = spans
+        .iter()
+        .zip(&article.sentences)
+        .all(|(span, s)| span.end - span.start == s.len());
     let (text, spans) = if located {
         (article.text.clone(), spans)
     } else {
@@ -57,8 +68,19 @@ fn gold_article(article: &gold::GoldArticle) -> (Article, Vec<SentenceSpan>) {
         let spans = locate_sentences(&joined, &article.sentences);
         (joined, spans)
     };
-    let origin = RecordOrigin { file: String::new(), line: 0 };
-    (Article { id: article.id.clone(), text, meta: Default::default(), origin }, spans)
+    let origin = RecordOrigin {
+        file: String::new(),
+        line: 0,
+    };
+    (
+        Article {
+            id: article.id.clone(),
+            text,
+            meta: Default::default(),
+            origin,
+        },
+        spans,
+    )
 }
 
 /// Scores every closed-world pair of `gold` over `parties` (the ids in the
@@ -66,10 +88,23 @@ fn gold_article(article: &gold::GoldArticle) -> (Article, Vec<SentenceSpan>) {
 /// article is scored from its first sentence up to its last annotated one,
 /// so that the holder of a pronoun speaker can be found in earlier
 /// sentences; only the annotated sentences are measured.
-pub fn predict(scorer: &Scorer, gold: &GoldSet, party_set: &PartySet, matcher: &PartyMatcher, parties: &[String]) -> anyhow::Result<Predictions> {
+pub fn predict(
+    scorer: &Scorer,
+    gold: &GoldSet,
+    party_set: &PartySet,
+    matcher: &PartyMatcher,
+    parties: &[String],
+) -> anyhow::Result<Predictions> {
     let candidates: Vec<usize> = parties
         .iter()
-        .map(|id| party_set.index_of(id).with_context(|| format!("gold party {id:?} is not in the parties file (ids: {:?})", party_set.ids())))
+        .map(|id| {
+            party_set.index_of(id).with_context(|| {
+                format!(
+                    "gold party {id:?} is not in the parties file (ids: {:?})",
+                    party_set.ids()
+                )
+            })
+        })
         .collect::<anyhow::Result<_>>()?;
     let pairs = gold.closed_world(parties);
     let annotated = gold.annotated_sentences();
@@ -82,11 +117,15 @@ pub fn predict(scorer: &Scorer, gold: &GoldSet, party_set: &PartySet, matcher: &
         .iter()
         .map(|(&a, &last)| {
             let (article, spans) = gold_article(&gold.articles[a]);
-            let targets = rows::article_targets(&article.text, &spans[..=last], matcher, &candidates);
+            let targets =
+                rows::article_targets(&article.text, &spans[..=last], matcher, &candidates);
             (article, targets)
         })
         .collect();
-    let requests: Vec<ScoreRequest> = articles.iter().flat_map(|(article, targets)| rows::requests(&article.text, targets, party_set)).collect();
+    let requests: Vec<ScoreRequest> = articles
+        .iter()
+        .flat_map(|(article, targets)| rows::requests(&article.text, targets, party_set))
+        .collect();
     let scores = scorer.score(&requests)?;
     let seconds = started.elapsed().as_secs_f64();
 
@@ -96,7 +135,14 @@ pub fn predict(scorer: &Scorer, gold: &GoldSet, party_set: &PartySet, matcher: &
         let count: usize = targets.iter().map(|t| t.targets.len()).sum();
         let article_scores = &scores[at..at + count];
         at += count;
-        let rows = rows::article_rows(article, targets, article_scores, scorer, party_set, Keep::All);
+        let rows = rows::article_rows(
+            article,
+            targets,
+            article_scores,
+            scorer,
+            party_set,
+            Keep::All,
+        );
         for (row, s) in rows.into_iter().zip(article_scores) {
             scored.insert((a, row.sentence_index, row.party.clone()), (row, s.labels));
         }
@@ -104,12 +150,20 @@ pub fn predict(scorer: &Scorer, gold: &GoldSet, party_set: &PartySet, matcher: &
     let (rows, pair_scores): (Vec<ScoreRow>, Vec<LabelScores>) = pairs
         .iter()
         .map(|pair| {
-            let (mut row, s) = scored.remove(&(pair.article, pair.sentence, pair.party.clone())).expect("every closed-world pair is scored");
+            let (mut row, s) = scored
+                .remove(&(pair.article, pair.sentence, pair.party.clone()))
+                .expect("every closed-world pair is scored");
             row.sentence = gold.articles[pair.article].sentences[pair.sentence].clone();
             (row, s)
         })
         .unzip();
-    Ok(Predictions { pairs, scores: pair_scores, rows, sentences: annotated.len(), seconds })
+    Ok(Predictions {
+        pairs,
+        scores: pair_scores,
+        rows,
+        sentences: annotated.len(),
+        seconds,
+    })
 }
 
 /// Holder accuracy (contract): over gold pairs with a label, the share whose
@@ -140,14 +194,31 @@ pub fn holder_report(predictions: &Predictions, party_ids: &[&str]) -> HolderRep
             continue;
         }
         report.rows += 1;
-        let gold: Vec<String> = pair.holders.iter().map(|h| normalise_holder(h, party_ids)).collect();
+        let gold: Vec<String> = pair
+            .holders
+            .iter()
+            .map(|h| normalise_holder(h, party_ids))
+            .collect();
         let predicted = row.holder.clone().unwrap_or_else(|| "none".to_string());
         let hit = gold.contains(&predicted);
         right += hit as usize;
-        let gold_cell = if hit { predicted.clone() } else { gold.first().cloned().unwrap_or_else(|| "none".to_string()) };
-        *report.confusion.entry(predicted).or_default().entry(gold_cell).or_default() += 1;
+        let gold_cell = if hit {
+            predicted.clone()
+        } else {
+            gold.first().cloned().unwrap_or_else(|| "none".to_string())
+        };
+        *report
+            .confusion
+            .entry(predicted)
+            .or_default()
+            .entry(gold_cell)
+            .or_default() += 1;
     }
-    report.accuracy = if report.rows > 0 { right as f64 / report.rows as f64 } else { 0.0 };
+    report.accuracy = if report.rows > 0 {
+        right as f64 / report.rows as f64
+    } else {
+        0.0
+    };
     report
 }
 
@@ -184,7 +255,11 @@ pub struct SegmentationReport {
 pub const ECE_BINS: usize = 10;
 
 /// Per-label metrics over the given pairs (scores in f64 as written to the output).
-fn label_reports(pairs: &[&GoldPair], scores: &[&LabelScores], thresholds: [f32; NUM_LABELS]) -> IndexMap<String, LabelReport> {
+fn label_reports(
+    pairs: &[&GoldPair],
+    scores: &[&LabelScores],
+    thresholds: [f32; NUM_LABELS],
+) -> IndexMap<String, LabelReport> {
     LABELS
         .iter()
         .enumerate()
@@ -202,22 +277,36 @@ fn label_reports(pairs: &[&GoldPair], scores: &[&LabelScores], thresholds: [f32;
 
 /// Segmentation of each article's `text` by the project's segmenter against its `sentences`.
 pub fn segmentation(gold: &GoldSet) -> SegmentationReport {
-    let segmenter = NewsSegmenter::default();
+    let segmenter = NewsSegmenter;
     let (mut matched, mut predicted, mut gold_count) = (0, 0, 0);
     for article in &gold.articles {
         let spans = segmenter.split(&article.text);
-        let found: Vec<&str> = spans.iter().map(|s| &article.text[s.start..s.end]).collect();
+        let found: Vec<&str> = spans
+            .iter()
+            .map(|s| &article.text[s.start..s.end])
+            .collect();
         let expected: Vec<&str> = article.sentences.iter().map(String::as_str).collect();
         let (m, p, g) = match_counts(&found, &expected);
         matched += m;
         predicted += p;
         gold_count += g;
     }
-    SegmentationReport { f1: f1_from_counts(matched, predicted, gold_count), matched, predicted, gold: gold_count }
+    SegmentationReport {
+        f1: f1_from_counts(matched, predicted, gold_count),
+        matched,
+        predicted,
+        gold: gold_count,
+    }
 }
 
 /// The report of `predictions`; `party_ids` are the parties in use (for the holder slugs).
-pub fn report(model: &str, predictions: &Predictions, thresholds: [f32; NUM_LABELS], segmentation: SegmentationReport, party_ids: &[&str]) -> Report {
+pub fn report(
+    model: &str,
+    predictions: &Predictions,
+    thresholds: [f32; NUM_LABELS],
+    segmentation: SegmentationReport,
+    party_ids: &[&str],
+) -> Report {
     let all_pairs: Vec<&GoldPair> = predictions.pairs.iter().collect();
     let all_scores: Vec<&LabelScores> = predictions.scores.iter().collect();
     let labels = label_reports(&all_pairs, &all_scores, thresholds);
@@ -230,10 +319,15 @@ pub fn report(model: &str, predictions: &Predictions, thresholds: [f32; NUM_LABE
         .flat_map(|(p, s)| (0..NUM_LABELS).map(move |l| (round_score(s[l]), p.gold[l])))
         .unzip();
     let mut parties = BTreeMap::new();
-    let gold_parties: std::collections::BTreeSet<&str> = predictions.pairs.iter().map(|p| p.party.as_str()).collect();
+    let gold_parties: std::collections::BTreeSet<&str> =
+        predictions.pairs.iter().map(|p| p.party.as_str()).collect();
     for party in gold_parties {
-        let (pp, ss): (Vec<&GoldPair>, Vec<&LabelScores>) =
-            predictions.pairs.iter().zip(&predictions.scores).filter(|(p, _)| p.party == party).unzip();
+        let (pp, ss): (Vec<&GoldPair>, Vec<&LabelScores>) = predictions
+            .pairs
+            .iter()
+            .zip(&predictions.scores)
+            .filter(|(p, _)| p.party == party)
+            .unzip();
         parties.insert(party.to_string(), label_reports(&pp, &ss, thresholds));
     }
     Report {
@@ -245,7 +339,11 @@ pub fn report(model: &str, predictions: &Predictions, thresholds: [f32; NUM_LABE
         parties,
         holder: holder_report(predictions, party_ids),
         segmentation,
-        sentences_per_second: if predictions.seconds > 0.0 { predictions.sentences as f64 / predictions.seconds } else { 0.0 },
+        sentences_per_second: if predictions.seconds > 0.0 {
+            predictions.sentences as f64 / predictions.seconds
+        } else {
+            0.0
+        },
         sentences: predictions.sentences,
     }
 }
@@ -253,7 +351,10 @@ pub fn report(model: &str, predictions: &Predictions, thresholds: [f32; NUM_LABE
 /// The readable table printed by `stance eval`.
 pub fn render_table(report: &Report) -> String {
     let mut out = String::new();
-    out.push_str(&format!("model: {}\npairs: {} (closed world), sentences: {}\n\n", report.model, report.pairs, report.sentences));
+    out.push_str(&format!(
+        "model: {}\npairs: {} (closed world), sentences: {}\n\n",
+        report.model, report.pairs, report.sentences
+    ));
     out.push_str(&format!(
         "{:<12} {:>9} {:>9} {:>7} {:>7} {:>8} {:>6} {:>9} {:>6}\n",
         "label", "precision", "recall", "f1", "pr_auc", "roc_auc", "ece", "threshold", "pos"
@@ -263,17 +364,45 @@ pub fn render_table(report: &Report) -> String {
         let m = &r.metrics;
         out.push_str(&format!(
             "{:<12} {:>9.3} {:>9.3} {:>7.3} {:>7} {:>8} {:>6.3} {:>9.2} {:>6}\n",
-            name, m.precision, m.recall, m.f1, opt(m.pr_auc), opt(m.roc_auc), r.ece, m.threshold, m.positives
+            name,
+            m.precision,
+            m.recall,
+            m.f1,
+            opt(m.pr_auc),
+            opt(m.roc_auc),
+            r.ece,
+            m.threshold,
+            m.positives
         ));
     }
-    out.push_str(&format!("\nmacro F1 {:.3}   ECE {:.3} ({} bins, all labels)\n\n", report.macro_f1, report.ece, ECE_BINS));
-    out.push_str(&format!("{:<16} {:>8} {:>8} {:>10}   (F1 per party; positives in brackets)\n", "party", "condemn", "support", "ceasefire"));
+    out.push_str(&format!(
+        "\nmacro F1 {:.3}   ECE {:.3} ({} bins, all labels)\n\n",
+        report.macro_f1, report.ece, ECE_BINS
+    ));
+    out.push_str(&format!(
+        "{:<16} {:>8} {:>8} {:>10}   (F1 per party; positives in brackets)\n",
+        "party", "condemn", "support", "ceasefire"
+    ));
     for (party, labels) in &report.parties {
-        let cell = |l: &str| labels.get(l).map(|r| format!("{:.2}({})", r.metrics.f1, r.metrics.positives)).unwrap_or_default();
-        out.push_str(&format!("{:<16} {:>8} {:>8} {:>10}\n", party, cell("condemn"), cell("support"), cell("ceasefire")));
+        let cell = |l: &str| {
+            labels
+                .get(l)
+                .map(|r| format!("{:.2}({})", r.metrics.f1, r.metrics.positives))
+                .unwrap_or_default()
+        };
+        out.push_str(&format!(
+            "{:<16} {:>8} {:>8} {:>10}\n",
+            party,
+            cell("condemn"),
+            cell("support"),
+            cell("ceasefire")
+        ));
     }
     let h = &report.holder;
-    out.push_str(&format!("\nholder accuracy {:.3} over {} labelled gold rows (predicted holder → gold holder:", h.accuracy, h.rows));
+    out.push_str(&format!(
+        "\nholder accuracy {:.3} over {} labelled gold rows (predicted holder → gold holder:",
+        h.accuracy, h.rows
+    ));
     for (predicted, gold) in &h.confusion {
         let cells: Vec<String> = gold.iter().map(|(g, n)| format!("{g} {n}")).collect();
         out.push_str(&format!(" {predicted} → [{}];", cells.join(", ")));
@@ -287,12 +416,21 @@ pub fn render_table(report: &Report) -> String {
 }
 
 /// Writes the PR curves and the reliability diagram into `dir`.
-pub fn write_plots(dir: &Path, model: &str, predictions: &Predictions) -> anyhow::Result<Vec<std::path::PathBuf>> {
-    std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create plots directory", dir.display()))?;
+pub fn write_plots(
+    dir: &Path,
+    model: &str,
+    predictions: &Predictions,
+) -> anyhow::Result<Vec<std::path::PathBuf>> {
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("{}: cannot create plots directory", dir.display()))?;
     let mut curves = Vec::new();
     let mut bins = Vec::new();
     for (l, name) in LABELS.iter().enumerate() {
-        let s: Vec<f64> = predictions.scores.iter().map(|x| round_score(x[l])).collect();
+        let s: Vec<f64> = predictions
+            .scores
+            .iter()
+            .map(|x| round_score(x[l]))
+            .collect();
         let g: Vec<bool> = predictions.pairs.iter().map(|p| p.gold[l]).collect();
         curves.push(plots::LabelCurve {
             label: name.to_string(),
@@ -300,7 +438,10 @@ pub fn write_plots(dir: &Path, model: &str, predictions: &Predictions) -> anyhow
             average_precision: metrics::average_precision(&s, &g),
             positives: g.iter().filter(|&&x| x).count(),
         });
-        bins.push((name.to_string(), metrics::reliability_bins(&s, &g, ECE_BINS)));
+        bins.push((
+            name.to_string(),
+            metrics::reliability_bins(&s, &g, ECE_BINS),
+        ));
     }
     let pr = dir.join("precision_recall.png");
     let reliability = dir.join("reliability.png");

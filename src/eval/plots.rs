@@ -65,7 +65,8 @@ fn colour(index: usize) -> RGBColor {
 pub fn plot_precision_recall(path: &Path, title: &str, curves: &[LabelCurve]) -> Result<()> {
     prepare(path)?;
     publish_with(path, |tmp| {
-        draw_precision_recall(tmp, title, curves).with_context(|| format!("drawing the precision-recall plot {}", path.display()))
+        draw_precision_recall(tmp, title, curves)
+            .with_context(|| format!("drawing the precision-recall plot {}", path.display()))
     })
 }
 
@@ -82,7 +83,8 @@ pub fn plot_reliability(
 ) -> Result<()> {
     prepare(path)?;
     publish_with(path, |tmp| {
-        draw_reliability(tmp, title, per_label).with_context(|| format!("drawing the reliability diagram {}", path.display()))
+        draw_reliability(tmp, title, per_label)
+            .with_context(|| format!("drawing the reliability diagram {}", path.display()))
     })
 }
 

@@ -10,7 +10,12 @@ use candle_core::{DType, Device, Module, Result, Tensor, Var, D};
 use candle_nn::VarBuilder;
 use serde::Deserialize;
 
-use super::cpu::{classifier::{CpuClassifier, Pooling}, kernels::Activation, matmul::Weight, CpuEncoder, EncoderLayer, Linear, Norm};
+use super::cpu::{
+    classifier::{CpuClassifier, Pooling},
+    kernels::Activation,
+    matmul::Weight,
+    CpuEncoder, EncoderLayer, Linear, Norm,
+};
 use super::{Batch, SequenceClassifier};
 
 /// Large negative added to attention scores of padding; exp() of it is 0 in
@@ -52,15 +57,22 @@ fn default_eps() -> f64 {
 impl BertConfig {
     pub fn validate(&self) -> anyhow::Result<()> {
         if let Some(kind) = &self.position_embedding_type {
-            anyhow::ensure!(kind == "absolute", "position_embedding_type {kind:?} is not supported (only \"absolute\")");
+            anyhow::ensure!(
+                kind == "absolute",
+                "position_embedding_type {kind:?} is not supported (only \"absolute\")"
+            );
         }
         anyhow::ensure!(
-            matches!(self.hidden_act.as_str(), "gelu" | "gelu_new" | "gelu_pytorch_tanh" | "relu"),
+            matches!(
+                self.hidden_act.as_str(),
+                "gelu" | "gelu_new" | "gelu_pytorch_tanh" | "relu"
+            ),
             "hidden_act {:?} is not supported",
             self.hidden_act
         );
         anyhow::ensure!(
-            self.num_attention_heads > 0 && self.hidden_size % self.num_attention_heads == 0,
+            self.num_attention_heads > 0
+                && self.hidden_size.is_multiple_of(self.num_attention_heads),
             "hidden_size {} is not a multiple of num_attention_heads {}",
             self.hidden_size,
             self.num_attention_heads
@@ -92,7 +104,8 @@ static DROPOUT_RNG: std::sync::Mutex<Option<rand::rngs::StdRng>> = std::sync::Mu
 
 pub fn seed_dropout(seed: u64) {
     use rand::SeedableRng;
-    *DROPOUT_RNG.lock().unwrap_or_else(|e| e.into_inner()) = Some(rand::rngs::StdRng::seed_from_u64(seed));
+    *DROPOUT_RNG.lock().unwrap_or_else(|e| e.into_inner()) =
+        Some(rand::rngs::StdRng::seed_from_u64(seed));
 }
 
 fn seeded_dropout(xs: &Tensor, p: f32) -> Result<Tensor> {
@@ -100,7 +113,9 @@ fn seeded_dropout(xs: &Tensor, p: f32) -> Result<Tensor> {
     let mut guard = DROPOUT_RNG.lock().unwrap_or_else(|e| e.into_inner());
     let rng = guard.get_or_insert_with(|| rand::rngs::StdRng::seed_from_u64(0));
     let scale = 1.0 / (1.0 - p);
-    let keep: Vec<f32> = (0..xs.elem_count()).map(|_| if rng.random::<f32>() < p { 0.0 } else { scale }).collect();
+    let keep: Vec<f32> = (0..xs.elem_count())
+        .map(|_| if rng.random::<f32>() < p { 0.0 } else { scale })
+        .collect();
     let mask = Tensor::from_vec(keep, xs.shape(), xs.device())?.to_dtype(xs.dtype())?;
     xs * mask
 }
@@ -114,7 +129,10 @@ pub struct Dense {
 
 impl Dense {
     pub fn load(vb: VarBuilder, in_dim: usize, out_dim: usize) -> Result<Self> {
-        Ok(Self { weight: vb.get((out_dim, in_dim), "weight")?, bias: vb.get(out_dim, "bias")? })
+        Ok(Self {
+            weight: vb.get((out_dim, in_dim), "weight")?,
+            bias: vb.get(out_dim, "bias")?,
+        })
     }
 
     /// `xs`: (..., in) → (..., out). Flattened to 2-D so the matmul is one gemm call.
@@ -122,7 +140,10 @@ impl Dense {
         let dims = xs.dims().to_vec();
         let in_dim = *dims.last().expect("dense input has a last dimension");
         let rows = xs.elem_count() / in_dim;
-        let ys = xs.reshape((rows, in_dim))?.matmul(&self.weight.t()?)?.broadcast_add(&self.bias)?;
+        let ys = xs
+            .reshape((rows, in_dim))?
+            .matmul(&self.weight.t()?)?
+            .broadcast_add(&self.bias)?;
         let mut out_dims = dims;
         *out_dims.last_mut().expect("non-empty") = self.weight.dim(0)?;
         ys.reshape(out_dims)
@@ -136,7 +157,10 @@ impl Dense {
     /// The same layer for the CPU inference path.
     fn to_cpu(&self) -> Result<Linear> {
         let (out_dim, in_dim) = self.weight.dims2()?;
-        Ok(Linear { weight: Weight::from_out_in(&f32_vec(&self.weight)?, out_dim, in_dim), bias: f32_vec(&self.bias)? })
+        Ok(Linear {
+            weight: Weight::from_out_in(&f32_vec(&self.weight)?, out_dim, in_dim),
+            bias: f32_vec(&self.bias)?,
+        })
     }
 }
 
@@ -161,13 +185,20 @@ impl LayerNorm {
 
     fn forward(&self, xs: &Tensor, mode: Mode) -> Result<Tensor> {
         match mode {
-            Mode::Infer => candle_nn::ops::layer_norm(&xs.contiguous()?, &self.weight, &self.bias, self.eps as f32),
+            Mode::Infer => candle_nn::ops::layer_norm(
+                &xs.contiguous()?,
+                &self.weight,
+                &self.bias,
+                self.eps as f32,
+            ),
             Mode::Train { .. } => {
                 let mean = xs.mean_keepdim(D::Minus1)?;
                 let centered = xs.broadcast_sub(&mean)?;
                 let var = centered.sqr()?.mean_keepdim(D::Minus1)?;
                 let normed = centered.broadcast_div(&(var + self.eps)?.sqrt()?)?;
-                normed.broadcast_mul(&self.weight)?.broadcast_add(&self.bias)
+                normed
+                    .broadcast_mul(&self.weight)?
+                    .broadcast_add(&self.bias)
             }
         }
     }
@@ -178,7 +209,10 @@ impl LayerNorm {
     }
 
     fn to_cpu(&self) -> Result<Norm> {
-        Ok(Norm { gamma: f32_vec(&self.weight)?, beta: f32_vec(&self.bias)? })
+        Ok(Norm {
+            gamma: f32_vec(&self.weight)?,
+            beta: f32_vec(&self.bias)?,
+        })
     }
 }
 
@@ -203,7 +237,10 @@ impl Embeddings {
         let h = cfg.hidden_size;
         Ok(Self {
             word: vb.get((cfg.vocab_size, h), "word_embeddings.weight")?,
-            position: vb.get((cfg.max_position_embeddings, h), "position_embeddings.weight")?,
+            position: vb.get(
+                (cfg.max_position_embeddings, h),
+                "position_embeddings.weight",
+            )?,
             token_type: vb.get((cfg.type_vocab_size, h), "token_type_embeddings.weight")?,
             norm: LayerNorm::load(vb.pp("LayerNorm"), h, cfg.layer_norm_eps)?,
         })
@@ -212,8 +249,14 @@ impl Embeddings {
     fn forward(&self, ids: &Tensor, type_ids: &Tensor, mode: Mode) -> Result<Tensor> {
         let (batch, seq) = ids.dims2()?;
         let h = self.word.dim(1)?;
-        let words = self.word.embedding(&ids.flatten_all()?)?.reshape((batch, seq, h))?;
-        let types = self.token_type.embedding(&type_ids.flatten_all()?)?.reshape((batch, seq, h))?;
+        let words = self
+            .word
+            .embedding(&ids.flatten_all()?)?
+            .reshape((batch, seq, h))?;
+        let types = self
+            .token_type
+            .embedding(&type_ids.flatten_all()?)?
+            .reshape((batch, seq, h))?;
         let positions = self.position.narrow(0, 0, seq)?.unsqueeze(0)?;
         let xs = (words + types)?.broadcast_add(&positions)?;
         mode.dropout(&self.norm.forward(&xs, mode)?)
@@ -257,18 +300,24 @@ impl Layer {
         let (batch, seq, hidden) = xs.dims3()?;
         let head_dim = hidden / self.heads;
         let split = |t: Tensor| -> Result<Tensor> {
-            t.reshape((batch, seq, self.heads, head_dim))?.transpose(1, 2)?.contiguous()
+            t.reshape((batch, seq, self.heads, head_dim))?
+                .transpose(1, 2)?
+                .contiguous()
         };
         let q = split(self.query.forward(xs)?)?;
         let k = split(self.key.forward(xs)?)?;
         let v = split(self.value.forward(xs)?)?;
-        let scores = (q.matmul(&k.t()?)? * (1.0 / (head_dim as f64).sqrt()))?.broadcast_add(mask_bias)?;
+        let scores =
+            (q.matmul(&k.t()?)? * (1.0 / (head_dim as f64).sqrt()))?.broadcast_add(mask_bias)?;
         let probs = match mode {
             Mode::Infer => candle_nn::ops::softmax_last_dim(&scores)?,
             Mode::Train { .. } => candle_nn::ops::softmax(&scores, D::Minus1)?,
         };
         let probs = mode.dropout(&probs)?;
-        let context = probs.matmul(&v)?.transpose(1, 2)?.reshape((batch, seq, hidden))?;
+        let context = probs
+            .matmul(&v)?
+            .transpose(1, 2)?
+            .reshape((batch, seq, hidden))?;
         let attended = mode.dropout(&self.attn_out.forward(&context)?)?;
         let xs = self.attn_norm.forward(&(attended + xs)?, mode)?;
 
@@ -283,21 +332,35 @@ impl Layer {
     }
 
     fn params(&mut self, prefix: &str, out: &mut Vec<(String, Var)>) -> Result<()> {
-        self.query.params(&format!("{prefix}.attention.self.query"), out)?;
-        self.key.params(&format!("{prefix}.attention.self.key"), out)?;
-        self.value.params(&format!("{prefix}.attention.self.value"), out)?;
-        self.attn_out.params(&format!("{prefix}.attention.output.dense"), out)?;
-        self.attn_norm.params(&format!("{prefix}.attention.output.LayerNorm"), out)?;
-        self.intermediate.params(&format!("{prefix}.intermediate.dense"), out)?;
+        self.query
+            .params(&format!("{prefix}.attention.self.query"), out)?;
+        self.key
+            .params(&format!("{prefix}.attention.self.key"), out)?;
+        self.value
+            .params(&format!("{prefix}.attention.self.value"), out)?;
+        self.attn_out
+            .params(&format!("{prefix}.attention.output.dense"), out)?;
+        self.attn_norm
+            .params(&format!("{prefix}.attention.output.LayerNorm"), out)?;
+        self.intermediate
+            .params(&format!("{prefix}.intermediate.dense"), out)?;
         self.output.params(&format!("{prefix}.output.dense"), out)?;
-        self.out_norm.params(&format!("{prefix}.output.LayerNorm"), out)
+        self.out_norm
+            .params(&format!("{prefix}.output.LayerNorm"), out)
     }
 
     fn to_cpu(&self) -> Result<EncoderLayer> {
-        let (q, k, v) = (self.query.to_cpu()?, self.key.to_cpu()?, self.value.to_cpu()?);
+        let (q, k, v) = (
+            self.query.to_cpu()?,
+            self.key.to_cpu()?,
+            self.value.to_cpu()?,
+        );
         let bias = [q.bias.as_slice(), &k.bias, &v.bias].concat();
         Ok(EncoderLayer {
-            qkv: Linear { weight: Weight::concat_outputs(&[q.weight, k.weight, v.weight]), bias },
+            qkv: Linear {
+                weight: Weight::concat_outputs(&[q.weight, k.weight, v.weight]),
+                bias,
+            },
             attn_out: self.attn_out.to_cpu()?,
             attn_norm: self.attn_norm.to_cpu()?,
             intermediate: self.intermediate.to_cpu()?,
@@ -346,7 +409,11 @@ impl BertModel {
         let layers = (0..config.num_hidden_layers)
             .map(|i| Layer::load(vb.pp(format!("encoder.layer.{i}")), config))
             .collect::<Result<Vec<_>>>()?;
-        Ok(Self { embeddings: Embeddings::load(vb.pp("embeddings"), config)?, layers, config: config.clone() })
+        Ok(Self {
+            embeddings: Embeddings::load(vb.pp("embeddings"), config)?,
+            layers,
+            config: config.clone(),
+        })
     }
 
     pub fn embed(&self, input: &PaddedInput, mode: Mode) -> Result<Tensor> {
@@ -354,8 +421,16 @@ impl BertModel {
     }
 
     /// Runs layers `range` over hidden states `xs`.
-    pub fn run_layers(&self, xs: Tensor, mask_bias: &Tensor, range: std::ops::Range<usize>, mode: Mode) -> Result<Tensor> {
-        self.layers[range].iter().try_fold(xs, |xs, layer| layer.forward(&xs, mask_bias, mode))
+    pub fn run_layers(
+        &self,
+        xs: Tensor,
+        mask_bias: &Tensor,
+        range: std::ops::Range<usize>,
+        mode: Mode,
+    ) -> Result<Tensor> {
+        self.layers[range]
+            .iter()
+            .try_fold(xs, |xs, layer| layer.forward(&xs, mask_bias, mode))
     }
 
     /// Last hidden states, (batch, seq, hidden).
@@ -369,14 +444,19 @@ impl BertModel {
     /// ([`super::cpu`]); later changes to this model (training) do not reach it.
     pub fn cpu_encoder(&self) -> anyhow::Result<CpuEncoder> {
         let e = &self.embeddings;
-        let activation = Activation::from_config(&self.config.hidden_act)
-            .ok_or_else(|| anyhow::anyhow!("hidden_act {:?} is not supported", self.config.hidden_act))?;
+        let activation = Activation::from_config(&self.config.hidden_act).ok_or_else(|| {
+            anyhow::anyhow!("hidden_act {:?} is not supported", self.config.hidden_act)
+        })?;
         CpuEncoder {
             word: f32_vec(&e.word)?,
             position: f32_vec(&e.position)?,
             token_type: f32_vec(&e.token_type)?,
             embed_norm: e.norm.to_cpu()?,
-            layers: self.layers.iter().map(Layer::to_cpu).collect::<Result<Vec<_>>>()?,
+            layers: self
+                .layers
+                .iter()
+                .map(Layer::to_cpu)
+                .collect::<Result<Vec<_>>>()?,
             hidden: self.config.hidden_size,
             heads: self.config.num_attention_heads,
             activation,
@@ -417,7 +497,11 @@ pub struct BertClassifier {
 impl BertClassifier {
     pub fn load(vb: VarBuilder, config: &BertConfig, num_labels: usize) -> Result<Self> {
         // Checkpoints saved from BertForSequenceClassification prefix the encoder with `bert.`.
-        let encoder_vb = if vb.contains_tensor("bert.embeddings.word_embeddings.weight") { vb.pp("bert") } else { vb.clone() };
+        let encoder_vb = if vb.contains_tensor("bert.embeddings.word_embeddings.weight") {
+            vb.pp("bert")
+        } else {
+            vb.clone()
+        };
         let h = config.hidden_size;
         Ok(Self {
             pooler: Dense::load(encoder_vb.pp("pooler.dense"), h, h)?,
@@ -443,7 +527,12 @@ impl BertClassifier {
 
 impl SequenceClassifier for BertClassifier {
     fn logits(&self, batch: &Batch) -> anyhow::Result<Tensor> {
-        let input = PaddedInput::new(batch, self.bert.config.pad_token_id, self.dtype, &self.device)?;
+        let input = PaddedInput::new(
+            batch,
+            self.bert.config.pad_token_id,
+            self.dtype,
+            &self.device,
+        )?;
         let hidden = self.bert.forward(&input, Mode::Infer)?;
         let first = hidden.narrow(1, 0, 1)?.squeeze(1)?;
         let pooled = self.pooler.forward(&first)?.tanh()?;
@@ -488,11 +577,21 @@ impl StanceHead {
 
     /// A copy of the current weights on the CPU inference path ([`super::cpu`]).
     pub fn to_cpu(&self) -> anyhow::Result<CpuClassifier> {
-        Ok(CpuClassifier { encoder: self.bert.cpu_encoder()?, pooling: Pooling::Mean, pooler: None, head: self.head.to_cpu()? })
+        Ok(CpuClassifier {
+            encoder: self.bert.cpu_encoder()?,
+            pooling: Pooling::Mean,
+            pooler: None,
+            head: self.head.to_cpu()?,
+        })
     }
 
     pub fn pad(&self, batch: &Batch) -> Result<PaddedInput> {
-        PaddedInput::new(batch, self.bert.config.pad_token_id, self.dtype, &self.device)
+        PaddedInput::new(
+            batch,
+            self.bert.config.pad_token_id,
+            self.dtype,
+            &self.device,
+        )
     }
 }
 
@@ -500,7 +599,9 @@ impl SequenceClassifier for StanceHead {
     fn logits(&self, batch: &Batch) -> anyhow::Result<Tensor> {
         let input = self.pad(batch)?;
         let hidden = self.bert.forward(&input, Mode::Infer)?;
-        Ok(self.head_logits(&hidden, &input.mask, Mode::Infer)?.to_dtype(DType::F32)?)
+        Ok(self
+            .head_logits(&hidden, &input.mask, Mode::Infer)?
+            .to_dtype(DType::F32)?)
     }
 }
 

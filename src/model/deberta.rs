@@ -14,11 +14,19 @@ pub struct DebertaClassifier {
 }
 
 impl DebertaClassifier {
-    pub fn load(vb: VarBuilder, raw_config: serde_json::Value, num_labels: usize, device: &Device) -> anyhow::Result<Self> {
+    pub fn load(
+        vb: VarBuilder,
+        raw_config: serde_json::Value,
+        num_labels: usize,
+        device: &Device,
+    ) -> anyhow::Result<Self> {
         let mut raw_config = raw_config;
         if let Some(obj) = raw_config.as_object_mut() {
             // candle needs these; transformers defaults them.
-            let hidden = obj.get("hidden_size").cloned().unwrap_or(serde_json::Value::Null);
+            let hidden = obj
+                .get("hidden_size")
+                .cloned()
+                .unwrap_or(serde_json::Value::Null);
             obj.entry("pooler_hidden_size").or_insert(hidden);
             obj.entry("pooler_dropout").or_insert(0.0.into());
             obj.entry("pooler_hidden_act").or_insert("gelu".into());
@@ -27,16 +35,25 @@ impl DebertaClassifier {
             }
             // candle-transformers 0.11 leaves DeBERTa-v2's convolution layer unimplemented
             // (it would panic at the first forward pass): refuse such checkpoints up front.
-            if obj.get("conv_kernel_size").and_then(|v| v.as_u64()).unwrap_or(0) > 0 {
+            if obj
+                .get("conv_kernel_size")
+                .and_then(|v| v.as_u64())
+                .unwrap_or(0)
+                > 0
+            {
                 anyhow::bail!(
                     "DeBERTa-v2 checkpoints with a convolution layer (conv_kernel_size > 0, e.g. deberta-v2-xlarge) are not supported yet; DeBERTa-v3 models (no convolution) are"
                 );
             }
         }
-        let config: Config = serde_json::from_value(raw_config).map_err(|e| anyhow::anyhow!("bad DeBERTa-v2 config: {e}"))?;
+        let config: Config = serde_json::from_value(raw_config)
+            .map_err(|e| anyhow::anyhow!("bad DeBERTa-v2 config: {e}"))?;
         // candle sizes the classifier from the config's id2label; ours must agree.
         let config_labels = config.id2label.as_ref().map_or(0, |m| m.len());
-        anyhow::ensure!(config_labels == num_labels, "id2label has {config_labels} labels, expected {num_labels}");
+        anyhow::ensure!(
+            config_labels == num_labels,
+            "id2label has {config_labels} labels, expected {num_labels}"
+        );
         // candle's model takes the `deberta.` prefix for the encoder and the root for pooler/classifier.
         let model = DebertaV2SeqClassificationModel::load(vb.pp("deberta"), &config, None)?;
         Ok(Self {
@@ -53,8 +70,15 @@ impl SequenceClassifier for DebertaClassifier {
         let (ids, types, mask) = batch.padded(self.pad_id);
         let shape = (batch.len(), batch.max_length);
         let ids = Tensor::from_vec(ids, shape, &self.device)?;
-        let types = if self.uses_token_types { Some(Tensor::from_vec(types, shape, &self.device)?) } else { None };
+        let types = if self.uses_token_types {
+            Some(Tensor::from_vec(types, shape, &self.device)?)
+        } else {
+            None
+        };
         let mask = Tensor::from_vec(mask, shape, &self.device)?.to_dtype(DType::I64)?;
-        Ok(self.model.forward(&ids, types, Some(mask))?.to_dtype(DType::F32)?)
+        Ok(self
+            .model
+            .forward(&ids, types, Some(mask))?
+            .to_dtype(DType::F32)?)
     }
 }

@@ -22,7 +22,9 @@ pub fn select(choice: DeviceChoice) -> anyhow::Result<Device> {
                     "--device cuda: this stance binary was built without CUDA support; rebuild it with scripts/build-cuda.sh (cargo feature `cuda`), or use --device cpu"
                 );
             }
-            cuda().map_err(|err| anyhow::anyhow!("--device cuda: no usable CUDA GPU ({err}); use --device cpu"))
+            cuda().map_err(|err| {
+                anyhow::anyhow!("--device cuda: no usable CUDA GPU ({err}); use --device cpu")
+            })
         }
     }
 }
@@ -37,7 +39,11 @@ fn cuda() -> anyhow::Result<Device> {
 /// f32 on CPU (exact, and what the parity tests check); f16 on GPU unless `STANCE_DTYPE` says otherwise.
 pub fn dtype_for(device: &Device) -> anyhow::Result<DType> {
     match std::env::var("STANCE_DTYPE").ok().as_deref() {
-        None | Some("") => Ok(if device.is_cuda() { DType::F16 } else { DType::F32 }),
+        None | Some("") => Ok(if device.is_cuda() {
+            DType::F16
+        } else {
+            DType::F32
+        }),
         Some("f32") => Ok(DType::F32),
         Some("f16") => Ok(DType::F16),
         Some("bf16") => Ok(DType::BF16),

@@ -17,7 +17,14 @@ pub const MODEL_FILES: [&str; 3] = ["config.json", "tokenizer.json", "model.safe
 /// True when `HF_HUB_OFFLINE` (or `STANCE_OFFLINE`) is set to 1/true/yes.
 pub fn offline() -> bool {
     ["HF_HUB_OFFLINE", "STANCE_OFFLINE"].iter().any(|name| {
-        std::env::var(name).map(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on")).unwrap_or(false)
+        std::env::var(name)
+            .map(|v| {
+                matches!(
+                    v.trim().to_ascii_lowercase().as_str(),
+                    "1" | "true" | "yes" | "on"
+                )
+            })
+            .unwrap_or(false)
     })
 }
 
@@ -30,7 +37,11 @@ pub fn cache_root() -> PathBuf {
 pub fn is_repo_id(spec: &str) -> bool {
     let parts: Vec<&str> = spec.split('/').collect();
     parts.len() == 2
-        && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)))
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+        })
         && !Path::new(spec).exists()
 }
 
@@ -72,11 +83,15 @@ pub fn cached(repo_id: &str, files: &[&str]) -> Option<PathBuf> {
 }
 
 fn download(repo_id: &str, files: &[&str]) -> anyhow::Result<PathBuf> {
-    let api = hf_hub::api::sync::ApiBuilder::from_env().with_progress(true).build()?;
+    let api = hf_hub::api::sync::ApiBuilder::from_env()
+        .with_progress(true)
+        .build()?;
     let repo = api.model(repo_id.to_string());
     let mut dir = None;
     for file in files {
-        let path = repo.get(file).with_context(|| format!("downloading {file} of {repo_id}"))?;
+        let path = repo
+            .get(file)
+            .with_context(|| format!("downloading {file} of {repo_id}"))?;
         dir = path.parent().map(Path::to_path_buf);
     }
     dir.context("no files requested")

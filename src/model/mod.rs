@@ -50,7 +50,10 @@ pub struct Batch {
 
 impl Batch {
     pub fn from_sequences<'a>(seqs: impl IntoIterator<Item = &'a Encoded>) -> Batch {
-        let mut batch = Batch { cu_lengths: vec![0], ..Batch::default() };
+        let mut batch = Batch {
+            cu_lengths: vec![0],
+            ..Batch::default()
+        };
         for seq in seqs {
             batch.ids.extend_from_slice(&seq.ids);
             batch.type_ids.extend_from_slice(&seq.type_ids);
@@ -77,7 +80,8 @@ impl Batch {
     /// Right-padded ids, type ids and 0/1 attention mask, each `len × max_length`.
     pub fn padded(&self, pad_id: u32) -> (Vec<u32>, Vec<u32>, Vec<f32>) {
         let total = self.padded_tokens();
-        let (mut ids, mut types, mut mask) = (vec![pad_id; total], vec![0u32; total], vec![0f32; total]);
+        let (mut ids, mut types, mut mask) =
+            (vec![pad_id; total], vec![0u32; total], vec![0f32; total]);
         for (row, window) in self.cu_lengths.windows(2).enumerate() {
             let (from, to) = (window[0], window[1]);
             let at = row * self.max_length;
@@ -111,11 +115,12 @@ pub struct HfConfigHead {
 
 impl HfConfigHead {
     pub fn read(path: &Path) -> anyhow::Result<(Self, serde_json::Value)> {
-        let text = std::fs::read_to_string(path).with_context(|| format!("{}: cannot read model config", path.display()))?;
-        let value: serde_json::Value =
-            serde_json::from_str(&text).with_context(|| format!("{}: not valid JSON", path.display()))?;
-        let head: HfConfigHead =
-            serde_json::from_value(value.clone()).with_context(|| format!("{}: unexpected model config", path.display()))?;
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("{}: cannot read model config", path.display()))?;
+        let value: serde_json::Value = serde_json::from_str(&text)
+            .with_context(|| format!("{}: not valid JSON", path.display()))?;
+        let head: HfConfigHead = serde_json::from_value(value.clone())
+            .with_context(|| format!("{}: unexpected model config", path.display()))?;
         Ok((head, value))
     }
 
@@ -149,13 +154,20 @@ impl ModelDir {
     pub fn file(&self, name: &str) -> anyhow::Result<PathBuf> {
         let path = self.dir.join(name);
         if !path.is_file() {
-            bail!("{}: missing (the model directory {} needs it)", path.display(), self.dir.display());
+            bail!(
+                "{}: missing (the model directory {} needs it)",
+                path.display(),
+                self.dir.display()
+            );
         }
         Ok(path)
     }
 
     /// Loads `model.safetensors`, erroring with the file name on truncation or corruption.
-    pub fn weights(&self, device: &Device) -> anyhow::Result<std::collections::HashMap<String, Tensor>> {
+    pub fn weights(
+        &self,
+        device: &Device,
+    ) -> anyhow::Result<std::collections::HashMap<String, Tensor>> {
         let path = match self.file("model.safetensors") {
             Ok(path) => path,
             Err(err) if self.dir.join("pytorch_model.bin").is_file() => {
@@ -174,22 +186,39 @@ pub fn content_digest(files: &[PathBuf]) -> anyhow::Result<String> {
     use sha2::{Digest, Sha256};
     let mut hasher = Sha256::new();
     for path in files {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         hasher.update(name.as_bytes());
         hasher.update([0]);
-        let mut file = std::fs::File::open(path).with_context(|| format!("{}: cannot open", path.display()))?;
-        std::io::copy(&mut file, &mut hasher).with_context(|| format!("{}: cannot read", path.display()))?;
+        let mut file = std::fs::File::open(path)
+            .with_context(|| format!("{}: cannot open", path.display()))?;
+        std::io::copy(&mut file, &mut hasher)
+            .with_context(|| format!("{}: cannot read", path.display()))?;
         hasher.update([0]);
     }
-    Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    Ok(hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
 }
 
-pub fn load_safetensors(path: &Path, device: &Device) -> anyhow::Result<std::collections::HashMap<String, Tensor>> {
-    let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read weights", path.display()))?;
-    let tensors = candle_core::safetensors::load_buffer(&bytes, device)
-        .map_err(|err| anyhow::anyhow!("{}: not a valid safetensors file ({err})", path.display()))?;
+pub fn load_safetensors(
+    path: &Path,
+    device: &Device,
+) -> anyhow::Result<std::collections::HashMap<String, Tensor>> {
+    let bytes =
+        std::fs::read(path).with_context(|| format!("{}: cannot read weights", path.display()))?;
+    let tensors = candle_core::safetensors::load_buffer(&bytes, device).map_err(|err| {
+        anyhow::anyhow!("{}: not a valid safetensors file ({err})", path.display())
+    })?;
     if let Some(name) = first_tensor_with_nan(&bytes) {
-        bail!("{}: corrupt weights: tensor {name:?} holds NaN values", path.display());
+        bail!(
+            "{}: corrupt weights: tensor {name:?} holds NaN values",
+            path.display()
+        );
     }
     Ok(tensors)
 }
@@ -203,17 +232,30 @@ fn first_tensor_with_nan(bytes: &[u8]) -> Option<String> {
     let file = safetensors::SafeTensors::deserialize(bytes).ok()?;
     let mut names = file.names();
     names.sort(); // report the same tensor every time
-    names.into_iter().find(|name| {
-        let Ok(view) = file.tensor(name) else { return false };
-        let data = view.data();
-        match view.dtype() {
-            Dtype::F32 => data.chunks_exact(4).any(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]).is_nan()),
-            Dtype::F16 => data.chunks_exact(2).any(|b| half::f16::from_le_bytes([b[0], b[1]]).is_nan()),
-            Dtype::BF16 => data.chunks_exact(2).any(|b| half::bf16::from_le_bytes([b[0], b[1]]).is_nan()),
-            Dtype::F64 => data.chunks_exact(8).any(|b| f64::from_le_bytes(b.try_into().expect("8 bytes")).is_nan()),
-            _ => false,
-        }
-    }).map(|name| name.to_string())
+    names
+        .into_iter()
+        .find(|name| {
+            let Ok(view) = file.tensor(name) else {
+                return false;
+            };
+            let data = view.data();
+            match view.dtype() {
+                Dtype::F32 => data
+                    .chunks_exact(4)
+                    .any(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]).is_nan()),
+                Dtype::F16 => data
+                    .chunks_exact(2)
+                    .any(|b| half::f16::from_le_bytes([b[0], b[1]]).is_nan()),
+                Dtype::BF16 => data
+                    .chunks_exact(2)
+                    .any(|b| half::bf16::from_le_bytes([b[0], b[1]]).is_nan()),
+                Dtype::F64 => data
+                    .chunks_exact(8)
+                    .any(|b| f64::from_le_bytes(b.try_into().expect("8 bytes")).is_nan()),
+                _ => false,
+            }
+        })
+        .map(|name| name.to_string())
 }
 
 /// A loaded sequence-classification model and what its outputs mean.
@@ -225,36 +267,68 @@ pub struct LoadedClassifier {
 }
 
 /// Loads any supported `*ForSequenceClassification` checkpoint (BERT, DeBERTa-v2/v3, XLM-RoBERTa).
-pub fn load_sequence_classifier(model: &ModelDir, device: &Device, dtype: DType) -> anyhow::Result<LoadedClassifier> {
+pub fn load_sequence_classifier(
+    model: &ModelDir,
+    device: &Device,
+    dtype: DType,
+) -> anyhow::Result<LoadedClassifier> {
     let config_path = model.file("config.json")?;
     let (head, raw) = HfConfigHead::read(&config_path)?;
-    let labels = head.labels().with_context(|| format!("{}: bad id2label", config_path.display()))?;
-    anyhow::ensure!(!labels.is_empty(), "{}: no id2label, so this is not a classification model", config_path.display());
+    let labels = head
+        .labels()
+        .with_context(|| format!("{}: bad id2label", config_path.display()))?;
+    anyhow::ensure!(
+        !labels.is_empty(),
+        "{}: no id2label, so this is not a classification model",
+        config_path.display()
+    );
     let tensors = model.weights(device)?;
     let vb = VarBuilder::from_tensors(tensors, dtype, device);
     let model_type = head.model_type.clone().unwrap_or_default();
     // Name the weights file: tensors that do not fit the config are most
     // often a wrong or damaged model.safetensors.
     let weights_path = model.dir.join("model.safetensors");
-    let context = || format!("{}: cannot build a {model_type} model from these weights", weights_path.display());
+    let context = || {
+        format!(
+            "{}: cannot build a {model_type} model from these weights",
+            weights_path.display()
+        )
+    };
     let boxed: Box<dyn SequenceClassifier> = match model_type.as_str() {
         "bert" => {
-            let config: bert::BertConfig = serde_json::from_value(raw).with_context(|| format!("{}: bad BERT config", config_path.display()))?;
-            config.validate().with_context(|| config_path.display().to_string())?;
-            let classifier = bert::BertClassifier::load(vb, &config, labels.len()).with_context(context)?;
+            let config: bert::BertConfig = serde_json::from_value(raw)
+                .with_context(|| format!("{}: bad BERT config", config_path.display()))?;
+            config
+                .validate()
+                .with_context(|| config_path.display().to_string())?;
+            let classifier =
+                bert::BertClassifier::load(vb, &config, labels.len()).with_context(context)?;
             if cpu::enabled_for(device, dtype) {
                 Box::new(classifier.to_cpu().with_context(context)?)
             } else {
                 Box::new(classifier)
             }
         }
-        "deberta-v2" => Box::new(deberta::DebertaClassifier::load(vb, raw, labels.len(), device).with_context(|| config_path.display().to_string())?),
-        "xlm-roberta" | "roberta" => Box::new(xlm_roberta::XlmRobertaClassifier::load(vb, raw, labels.len(), device).with_context(|| config_path.display().to_string())?),
-        other => bail!("{}: model_type {other:?} is not supported (supported: bert, deberta-v2, xlm-roberta)", config_path.display()),
+        "deberta-v2" => Box::new(
+            deberta::DebertaClassifier::load(vb, raw, labels.len(), device)
+                .with_context(|| config_path.display().to_string())?,
+        ),
+        "xlm-roberta" | "roberta" => Box::new(
+            xlm_roberta::XlmRobertaClassifier::load(vb, raw, labels.len(), device)
+                .with_context(|| config_path.display().to_string())?,
+        ),
+        other => bail!(
+            "{}: model_type {other:?} is not supported (supported: bert, deberta-v2, xlm-roberta)",
+            config_path.display()
+        ),
     };
     let positions = head.max_position_embeddings.unwrap_or(512);
     // RoBERTa-family position ids start after the padding index, so fewer tokens fit.
-    let offset = if matches!(model_type.as_str(), "xlm-roberta" | "roberta") { head.pad_token_id.unwrap_or(1) as usize + 1 } else { 0 };
+    let offset = if matches!(model_type.as_str(), "xlm-roberta" | "roberta") {
+        head.pad_token_id.unwrap_or(1) as usize + 1
+    } else {
+        0
+    };
     Ok(LoadedClassifier {
         model: boxed,
         labels,
@@ -268,7 +342,11 @@ mod tests {
     use super::*;
 
     fn enc(ids: &[u32]) -> Encoded {
-        Encoded { ids: ids.to_vec(), type_ids: vec![0; ids.len()], truncated: false }
+        Encoded {
+            ids: ids.to_vec(),
+            type_ids: vec![0; ids.len()],
+            truncated: false,
+        }
     }
 
     #[test]

@@ -19,7 +19,11 @@ enum Engine {
     /// The CPU inference path (src/model/cpu).
     Cpu(CpuEncoder),
     /// candle's ops (GPU, or CPU with `STANCE_CPU_ENGINE=candle`).
-    Candle { model: BertModel, device: Device, dtype: DType },
+    Candle {
+        model: BertModel,
+        device: Device,
+        dtype: DType,
+    },
 }
 
 pub struct SentenceEncoder {
@@ -34,23 +38,43 @@ pub struct SentenceEncoder {
 impl SentenceEncoder {
     /// Loads a BERT checkpoint directory (sentence-transformers or transformers layout).
     pub fn load(dir: &Path, device: &Device) -> anyhow::Result<Self> {
-        let model_dir = ModelDir { dir: dir.to_path_buf() };
+        let model_dir = ModelDir {
+            dir: dir.to_path_buf(),
+        };
         let config_path = model_dir.file("config.json")?;
         let config: BertConfig = serde_json::from_str(&std::fs::read_to_string(&config_path)?)
             .with_context(|| format!("{}: not a BERT config", config_path.display()))?;
-        config.validate().with_context(|| config_path.display().to_string())?;
+        config
+            .validate()
+            .with_context(|| config_path.display().to_string())?;
         let dtype = super::device::dtype_for(device)?;
         let tensors = model_dir.weights(device)?;
-        let tensors = tensors.into_iter().map(|(k, v)| (k.strip_prefix("bert.").map(str::to_string).unwrap_or(k), v)).collect();
+        let tensors = tensors
+            .into_iter()
+            .map(|(k, v)| (k.strip_prefix("bert.").map(str::to_string).unwrap_or(k), v))
+            .collect();
         let model = BertModel::load(VarBuilder::from_tensors(tensors, dtype, device), &config)
             .with_context(|| format!("{}: cannot build a BERT encoder", dir.display()))?;
         let engine = if cpu::enabled_for(device, dtype) {
             Engine::Cpu(model.cpu_encoder()?)
         } else {
-            Engine::Candle { model, device: device.clone(), dtype }
+            Engine::Candle {
+                model,
+                device: device.clone(),
+                dtype,
+            }
         };
-        let tokenizer = configure_tokenizer(load_tokenizer(&model_dir.file("tokenizer.json")?)?, config.max_position_embeddings.min(512))?;
-        Ok(Self { engine, tokenizer, hidden: config.hidden_size, max_batch: 64, token_budget: 4096 })
+        let tokenizer = configure_tokenizer(
+            load_tokenizer(&model_dir.file("tokenizer.json")?)?,
+            config.max_position_embeddings.min(512),
+        )?;
+        Ok(Self {
+            engine,
+            tokenizer,
+            hidden: config.hidden_size,
+            max_batch: 64,
+            token_budget: 4096,
+        })
     }
 
     /// Which implementation runs (for reports).
@@ -62,18 +86,32 @@ impl SentenceEncoder {
     }
 
     pub fn encode_text(&self, text: &str) -> anyhow::Result<Encoded> {
-        let encoding = self.tokenizer.encode(text, true).map_err(|e| anyhow::anyhow!("tokenizer: {e}"))?;
-        Ok(Encoded { ids: encoding.get_ids().to_vec(), type_ids: encoding.get_type_ids().to_vec(), truncated: !encoding.get_overflowing().is_empty() })
+        let encoding = self
+            .tokenizer
+            .encode(text, true)
+            .map_err(|e| anyhow::anyhow!("tokenizer: {e}"))?;
+        Ok(Encoded {
+            ids: encoding.get_ids().to_vec(),
+            type_ids: encoding.get_type_ids().to_vec(),
+            truncated: !encoding.get_overflowing().is_empty(),
+        })
     }
 
     /// Mean-pooled vectors of one batch, `(batch × hidden)` row-major.
     pub fn embed_batch(&self, batch: &Batch) -> anyhow::Result<Vec<f32>> {
         match &self.engine {
             Engine::Cpu(encoder) => Ok(encoder.forward(batch)?.mean_pool()),
-            Engine::Candle { model, device, dtype } => {
+            Engine::Candle {
+                model,
+                device,
+                dtype,
+            } => {
                 let input = PaddedInput::new(batch, model.config.pad_token_id, *dtype, device)?;
                 let hidden = model.forward(&input, Mode::Infer)?;
-                Ok(mean_pool(&hidden, &input.mask)?.to_dtype(DType::F32)?.flatten_all()?.to_vec1()?)
+                Ok(mean_pool(&hidden, &input.mask)?
+                    .to_dtype(DType::F32)?
+                    .flatten_all()?
+                    .to_vec1()?)
             }
         }
     }

@@ -16,18 +16,32 @@ pub struct XlmRobertaClassifier {
 }
 
 impl XlmRobertaClassifier {
-    pub fn load(vb: VarBuilder, raw_config: serde_json::Value, num_labels: usize, device: &Device) -> anyhow::Result<Self> {
+    pub fn load(
+        vb: VarBuilder,
+        raw_config: serde_json::Value,
+        num_labels: usize,
+        device: &Device,
+    ) -> anyhow::Result<Self> {
         let mut raw_config = raw_config;
         // Older configs omit these; transformers' defaults apply.
         if let Some(obj) = raw_config.as_object_mut() {
-            obj.entry("position_embedding_type").or_insert("absolute".into());
-            obj.entry("attention_probs_dropout_prob").or_insert(0.1.into());
+            obj.entry("position_embedding_type")
+                .or_insert("absolute".into());
+            obj.entry("attention_probs_dropout_prob")
+                .or_insert(0.1.into());
             obj.entry("hidden_dropout_prob").or_insert(0.1.into());
         }
-        let config: Config = serde_json::from_value(raw_config).map_err(|e| anyhow::anyhow!("bad XLM-RoBERTa config: {e}"))?;
+        let config: Config = serde_json::from_value(raw_config)
+            .map_err(|e| anyhow::anyhow!("bad XLM-RoBERTa config: {e}"))?;
         let dtype = vb.dtype();
         let model = XLMRobertaForSequenceClassification::new(num_labels, &config, vb)?;
-        Ok(Self { model, pad_id: config.pad_token_id, single_token_type: config.type_vocab_size <= 1, device: device.clone(), dtype })
+        Ok(Self {
+            model,
+            pad_id: config.pad_token_id,
+            single_token_type: config.type_vocab_size <= 1,
+            device: device.clone(),
+            dtype,
+        })
     }
 }
 
@@ -36,9 +50,16 @@ impl SequenceClassifier for XlmRobertaClassifier {
         let (ids, types, mask) = batch.padded(self.pad_id);
         let shape = (batch.len(), batch.max_length);
         let ids = Tensor::from_vec(ids, shape, &self.device)?;
-        let types = if self.single_token_type { vec![0u32; types.len()] } else { types };
+        let types = if self.single_token_type {
+            vec![0u32; types.len()]
+        } else {
+            types
+        };
         let types = Tensor::from_vec(types, shape, &self.device)?;
         let mask = Tensor::from_vec(mask, shape, &self.device)?.to_dtype(self.dtype)?;
-        Ok(self.model.forward(&ids, &mask, &types)?.to_dtype(DType::F32)?)
+        Ok(self
+            .model
+            .forward(&ids, &mask, &types)?
+            .to_dtype(DType::F32)?)
     }
 }

@@ -66,7 +66,6 @@
 //! it and `--resume` is refused. Rejects go to `stance.rejects.jsonl` in the
 //! current directory, staged and published the same way as for a file.
 
-
 pub mod publish;
 
 use publish::{parent_dir, sync_dir};
@@ -567,12 +566,20 @@ fn check_state(state: &State, paths: &Paths, fingerprint: &str) -> anyhow::Resul
 /// the refusal message: "a different model", "different inputs and parties".
 pub fn changed_parts(old: &str, new: &str) -> String {
     let parts = |f: &str| -> Vec<(String, String)> {
-        f.split_whitespace().filter_map(|p| p.split_once('=')).map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        f.split_whitespace()
+            .filter_map(|p| p.split_once('='))
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     };
     let (old_parts, new_parts) = (parts(old), parts(new));
     let changed: Vec<String> = new_parts
         .iter()
-        .filter(|(key, value)| old_parts.iter().find(|(k, _)| k == key).is_none_or(|(_, v)| v != value))
+        .filter(|(key, value)| {
+            old_parts
+                .iter()
+                .find(|(k, _)| k == key)
+                .is_none_or(|(_, v)| v != value)
+        })
         .map(|(key, _)| match key.as_str() {
             "format" => "output format or program version".to_string(),
             other => other.to_string(),
@@ -586,7 +593,11 @@ pub fn changed_parts(old: &str, new: &str) -> String {
         [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
         [] => unreachable!("checked above"),
     };
-    let article = if changed.len() == 1 && !changed[0].ends_with('s') { "a different" } else { "different" };
+    let article = if changed.len() == 1 && !changed[0].ends_with('s') {
+        "a different"
+    } else {
+        "different"
+    };
     format!("{article} {list}")
 }
 
@@ -724,7 +735,6 @@ fn remove_if_exists(path: &Path) -> anyhow::Result<()> {
         _ => Ok(()),
     }
 }
-
 
 /// `path` with `suffix` appended to its file name (`a.jsonl` → `a.jsonl.partial`).
 fn with_suffix(path: &Path, suffix: &str) -> PathBuf {

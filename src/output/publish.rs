@@ -29,8 +29,15 @@ pub fn parent_dir(path: &Path) -> &Path {
 /// `.NAME.tmp-PID-N`, keeping `path`'s extension last (plotters picks the
 /// image format from it).
 pub fn temp_sibling(path: &Path) -> PathBuf {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
-    let unique = format!("tmp-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
+    let unique = format!(
+        "tmp-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    );
     let file = match path.extension() {
         Some(ext) => format!(".{name}.{unique}.{}", ext.to_string_lossy()),
         None => format!(".{name}.{unique}"),
@@ -42,7 +49,9 @@ pub fn temp_sibling(path: &Path) -> PathBuf {
 /// cannot be opened, i.e. outside Unix).
 pub fn sync_dir(dir: &Path) -> anyhow::Result<()> {
     #[cfg(unix)]
-    File::open(dir).and_then(|d| d.sync_all()).with_context(|| format!("cannot sync directory {}", dir.display()))?;
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .with_context(|| format!("cannot sync directory {}", dir.display()))?;
     #[cfg(not(unix))]
     let _ = dir;
     Ok(())
@@ -51,13 +60,24 @@ pub fn sync_dir(dir: &Path) -> anyhow::Result<()> {
 /// Publishes `path` by letting `write` fill a temporary sibling, then
 /// syncing and renaming it. On error the temporary file is removed and
 /// `path` is untouched.
-pub fn publish_with(path: &Path, write: impl FnOnce(&Path) -> anyhow::Result<()>) -> anyhow::Result<()> {
+pub fn publish_with(
+    path: &Path,
+    write: impl FnOnce(&Path) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
     let dir = parent_dir(path);
-    fs::create_dir_all(dir).with_context(|| format!("{}: cannot create directory", dir.display()))?;
+    fs::create_dir_all(dir)
+        .with_context(|| format!("{}: cannot create directory", dir.display()))?;
     let tmp = temp_sibling(path);
     let result = write(&tmp)
-        .and_then(|()| File::open(&tmp).and_then(|f| f.sync_all()).with_context(|| format!("{}: cannot sync", tmp.display())))
-        .and_then(|()| fs::rename(&tmp, path).with_context(|| format!("{}: cannot rename into place", path.display())));
+        .and_then(|()| {
+            File::open(&tmp)
+                .and_then(|f| f.sync_all())
+                .with_context(|| format!("{}: cannot sync", tmp.display()))
+        })
+        .and_then(|()| {
+            fs::rename(&tmp, path)
+                .with_context(|| format!("{}: cannot rename into place", path.display()))
+        });
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
     }
@@ -68,8 +88,10 @@ pub fn publish_with(path: &Path, write: impl FnOnce(&Path) -> anyhow::Result<()>
 /// Publishes `bytes` as `path`.
 pub fn publish_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     publish_with(path, |tmp| {
-        let mut file = File::create(tmp).with_context(|| format!("{}: cannot create", tmp.display()))?;
-        file.write_all(bytes).with_context(|| format!("{}: cannot write", tmp.display()))
+        let mut file =
+            File::create(tmp).with_context(|| format!("{}: cannot create", tmp.display()))?;
+        file.write_all(bytes)
+            .with_context(|| format!("{}: cannot write", tmp.display()))
     })
 }
 
@@ -84,8 +106,12 @@ impl StagedDir {
     /// Creates an empty staging directory beside `target`.
     pub fn new(target: &Path) -> anyhow::Result<StagedDir> {
         let staging = temp_sibling(target);
-        fs::create_dir_all(&staging).with_context(|| format!("{}: cannot create", staging.display()))?;
-        Ok(StagedDir { staging, target: target.to_path_buf() })
+        fs::create_dir_all(&staging)
+            .with_context(|| format!("{}: cannot create", staging.display()))?;
+        Ok(StagedDir {
+            staging,
+            target: target.to_path_buf(),
+        })
     }
 
     /// Copies the files of `dir` into the staging directory (to rewrite some
@@ -94,8 +120,12 @@ impl StagedDir {
         for entry in fs::read_dir(dir).with_context(|| format!("{}: cannot list", dir.display()))? {
             let path = entry?.path();
             if path.is_file() {
-                let to = self.staging.join(path.file_name().expect("a listed file has a name"));
-                fs::copy(&path, &to).with_context(|| format!("{}: cannot copy to {}", path.display(), to.display()))?;
+                let to = self
+                    .staging
+                    .join(path.file_name().expect("a listed file has a name"));
+                fs::copy(&path, &to).with_context(|| {
+                    format!("{}: cannot copy to {}", path.display(), to.display())
+                })?;
             }
         }
         Ok(())
@@ -109,21 +139,32 @@ impl StagedDir {
     /// Syncs every file, then puts the directory in place of the target (an
     /// old target is moved aside first and removed after).
     pub fn publish(self) -> anyhow::Result<()> {
-        for entry in fs::read_dir(&self.staging).with_context(|| format!("{}: cannot list", self.staging.display()))? {
+        for entry in fs::read_dir(&self.staging)
+            .with_context(|| format!("{}: cannot list", self.staging.display()))?
+        {
             let path = entry?.path();
             if path.is_file() {
-                File::open(&path).and_then(|f| f.sync_all()).with_context(|| format!("{}: cannot sync", path.display()))?;
+                File::open(&path)
+                    .and_then(|f| f.sync_all())
+                    .with_context(|| format!("{}: cannot sync", path.display()))?;
             }
         }
         sync_dir(&self.staging)?;
         let old = self.target.exists().then(|| temp_sibling(&self.target));
         if let Some(old) = &old {
-            fs::rename(&self.target, old).with_context(|| format!("{}: cannot move the old directory aside", self.target.display()))?;
+            fs::rename(&self.target, old).with_context(|| {
+                format!(
+                    "{}: cannot move the old directory aside",
+                    self.target.display()
+                )
+            })?;
         }
-        fs::rename(&self.staging, &self.target).with_context(|| format!("{}: cannot rename into place", self.target.display()))?;
+        fs::rename(&self.staging, &self.target)
+            .with_context(|| format!("{}: cannot rename into place", self.target.display()))?;
         sync_dir(parent_dir(&self.target))?;
         if let Some(old) = old {
-            fs::remove_dir_all(&old).with_context(|| format!("{}: cannot remove the old directory", old.display()))?;
+            fs::remove_dir_all(&old)
+                .with_context(|| format!("{}: cannot remove the old directory", old.display()))?;
         }
         Ok(())
     }
@@ -145,7 +186,11 @@ mod tests {
         publish_file(&path, b"one").unwrap();
         publish_file(&path, b"two").unwrap();
         assert_eq!(fs::read(&path).unwrap(), b"two");
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary sibling is left");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temporary sibling is left"
+        );
     }
 
     #[test]
@@ -180,11 +225,18 @@ mod tests {
         fs::write(target.join("old.txt"), b"old").unwrap();
         let staged = StagedDir::new(&target).unwrap();
         fs::write(staged.path().join("weights"), b"new").unwrap();
-        assert!(target.join("old.txt").exists(), "nothing changes before publish");
+        assert!(
+            target.join("old.txt").exists(),
+            "nothing changes before publish"
+        );
         staged.publish().unwrap();
         assert!(!target.join("old.txt").exists());
         assert_eq!(fs::read(target.join("weights")).unwrap(), b"new");
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no staging or old directory is left");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no staging or old directory is left"
+        );
         let discarded = StagedDir::new(&target).unwrap();
         fs::write(discarded.path().join("x"), b"x").unwrap();
         discarded.discard();

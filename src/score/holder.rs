@@ -52,9 +52,17 @@ impl HolderTracker {
             .filter(|(_, p)| *p >= DECIDE)
             .max_by(|a, b| a.1.total_cmp(&b.1))
             .map(|(id, _)| id.to_string());
-        let rule_party = sentence.parties.iter().find(|(_, _, speaks)| *speaks).map(|(id, _, _)| id.to_string());
+        let rule_party = sentence
+            .parties
+            .iter()
+            .find(|(_, _, speaks)| *speaks)
+            .map(|(id, _, _)| id.to_string());
         let has_model = sentence.author.is_some();
-        let named = if has_model { model_party } else { rule_party.clone() };
+        let named = if has_model {
+            model_party
+        } else {
+            rule_party.clone()
+        };
         if let Some(party) = named {
             self.last_speaker = Some(party.clone());
             return party;
@@ -85,42 +93,109 @@ impl HolderTracker {
 mod tests {
     use super::*;
 
-    fn evidence<'a>(parties: Vec<(&'a str, Option<f32>, bool)>, author: Option<f32>, attribution: Attribution) -> SentenceEvidence<'a> {
-        SentenceEvidence { parties, author, attribution }
+    fn evidence<'a>(
+        parties: Vec<(&'a str, Option<f32>, bool)>,
+        author: Option<f32>,
+        attribution: Attribution,
+    ) -> SentenceEvidence<'a> {
+        SentenceEvidence {
+            parties,
+            author,
+            attribution,
+        }
     }
 
     #[test]
     fn the_likeliest_party_holds_it() {
         let mut t = HolderTracker::default();
-        let s = evidence(vec![("hamas", Some(0.1), false), ("united_states", Some(0.9), true), ("russia", Some(0.6), false)], Some(0.1), Attribution::Named);
+        let s = evidence(
+            vec![
+                ("hamas", Some(0.1), false),
+                ("united_states", Some(0.9), true),
+                ("russia", Some(0.6), false),
+            ],
+            Some(0.1),
+            Attribution::Named,
+        );
         assert_eq!(t.decide(&s), "united_states");
     }
 
     #[test]
     fn pronouns_take_the_last_speaker() {
         let mut t = HolderTracker::default();
-        let first = evidence(vec![("russia", Some(0.2), true)], Some(0.1), Attribution::Named);
+        let first = evidence(
+            vec![("russia", Some(0.2), true)],
+            Some(0.1),
+            Attribution::Named,
+        );
         // No stance here (holds 0.2), but Russia is the speaker by the rules.
         assert_eq!(t.decide(&first), OTHER);
-        let second = evidence(vec![("israel", Some(0.1), false)], Some(0.2), Attribution::Pronoun);
+        let second = evidence(
+            vec![("israel", Some(0.1), false)],
+            Some(0.2),
+            Attribution::Pronoun,
+        );
         assert_eq!(t.decide(&second), "russia");
-        let named_other = evidence(vec![("israel", Some(0.1), false)], Some(0.2), Attribution::Named);
+        let named_other = evidence(
+            vec![("israel", Some(0.1), false)],
+            Some(0.2),
+            Attribution::Named,
+        );
         assert_eq!(t.decide(&named_other), OTHER);
-        assert_eq!(t.decide(&second), OTHER, "the last speaker is now someone outside the parties");
+        assert_eq!(
+            t.decide(&second),
+            OTHER,
+            "the last speaker is now someone outside the parties"
+        );
     }
 
     #[test]
     fn author_or_other_without_a_party() {
         let mut t = HolderTracker::default();
-        assert_eq!(t.decide(&evidence(vec![("israel", Some(0.1), false)], Some(0.8), Attribution::None)), AUTHOR);
-        assert_eq!(t.decide(&evidence(vec![("israel", Some(0.1), false)], Some(0.3), Attribution::Named)), OTHER);
+        assert_eq!(
+            t.decide(&evidence(
+                vec![("israel", Some(0.1), false)],
+                Some(0.8),
+                Attribution::None
+            )),
+            AUTHOR
+        );
+        assert_eq!(
+            t.decide(&evidence(
+                vec![("israel", Some(0.1), false)],
+                Some(0.3),
+                Attribution::Named
+            )),
+            OTHER
+        );
     }
 
     #[test]
     fn rules_stand_in_without_holder_outputs() {
         let mut t = HolderTracker::default();
-        assert_eq!(t.decide(&evidence(vec![("israel", None, false), ("russia", None, true)], None, Attribution::Named)), "russia");
-        assert_eq!(t.decide(&evidence(vec![("israel", None, false)], None, Attribution::None)), AUTHOR);
-        assert_eq!(t.decide(&evidence(vec![("israel", None, false)], None, Attribution::Named)), OTHER);
+        assert_eq!(
+            t.decide(&evidence(
+                vec![("israel", None, false), ("russia", None, true)],
+                None,
+                Attribution::Named
+            )),
+            "russia"
+        );
+        assert_eq!(
+            t.decide(&evidence(
+                vec![("israel", None, false)],
+                None,
+                Attribution::None
+            )),
+            AUTHOR
+        );
+        assert_eq!(
+            t.decide(&evidence(
+                vec![("israel", None, false)],
+                None,
+                Attribution::Named
+            )),
+            OTHER
+        );
     }
 }

@@ -90,12 +90,21 @@ pub struct InputOptions {
 
 impl InputOptions {
     pub fn of(spec: &StanceModelSpec) -> InputOptions {
-        InputOptions { previous_sentence: spec.previous_sentence, holder_outputs: spec.holder_outputs, speaker_cue: spec.speaker_cue }
+        InputOptions {
+            previous_sentence: spec.previous_sentence,
+            holder_outputs: spec.holder_outputs,
+            speaker_cue: spec.speaker_cue,
+        }
     }
 
     /// Outputs of the head: one per label, then the two holder outputs.
     pub fn outputs(&self) -> usize {
-        NUM_LABELS + if self.holder_outputs { HOLDER_OUTPUTS } else { 0 }
+        NUM_LABELS
+            + if self.holder_outputs {
+                HOLDER_OUTPUTS
+            } else {
+                0
+            }
     }
 }
 
@@ -117,17 +126,37 @@ pub const STANCE_FORMAT: &str = "stance-cross-encoder/1";
 impl StanceModelSpec {
     pub fn read(dir: &Path) -> anyhow::Result<Self> {
         let path = dir.join(STANCE_MODEL_FILE);
-        let text = std::fs::read_to_string(&path).with_context(|| format!("{}: cannot read", path.display()))?;
-        let spec: StanceModelSpec = serde_json::from_str(&text).with_context(|| format!("{}: not a valid stance model description", path.display()))?;
-        anyhow::ensure!(spec.format == STANCE_FORMAT, "{}: format {:?} is not {STANCE_FORMAT:?}", path.display(), spec.format);
-        anyhow::ensure!(spec.labels == LABELS, "{}: labels {:?} must be {:?}", path.display(), spec.labels, LABELS);
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("{}: cannot read", path.display()))?;
+        let spec: StanceModelSpec = serde_json::from_str(&text)
+            .with_context(|| format!("{}: not a valid stance model description", path.display()))?;
+        anyhow::ensure!(
+            spec.format == STANCE_FORMAT,
+            "{}: format {:?} is not {STANCE_FORMAT:?}",
+            path.display(),
+            spec.format
+        );
+        anyhow::ensure!(
+            spec.labels == LABELS,
+            "{}: labels {:?} must be {:?}",
+            path.display(),
+            spec.labels,
+            LABELS
+        );
         Ok(spec)
     }
 }
 
 enum Kind {
-    Trained { temperature: [f32; NUM_LABELS], input: InputOptions },
-    Nli { entail: usize, contradict: usize, templates: Templates },
+    Trained {
+        temperature: [f32; NUM_LABELS],
+        input: InputOptions,
+    },
+    Nli {
+        entail: usize,
+        contradict: usize,
+        templates: Templates,
+    },
 }
 
 /// A model ready to score requests.
@@ -146,8 +175,14 @@ pub struct Scorer {
 
 impl Scorer {
     /// Loads `spec` (a directory or repo id; `None` = the default trained model).
-    pub fn load(spec: Option<&str>, device: &Device, templates: &Templates) -> anyhow::Result<Scorer> {
-        let spec = spec.map(str::to_string).unwrap_or_else(|| DEFAULT_MODEL_DIR.to_string());
+    pub fn load(
+        spec: Option<&str>,
+        device: &Device,
+        templates: &Templates,
+    ) -> anyhow::Result<Scorer> {
+        let spec = spec
+            .map(str::to_string)
+            .unwrap_or_else(|| DEFAULT_MODEL_DIR.to_string());
         let local = Path::new(&spec);
         if local.join(STANCE_MODEL_FILE).is_file() {
             return Self::load_trained(local, device);
@@ -164,7 +199,9 @@ impl Scorer {
         let dtype = model::device::dtype_for(device)?;
         let input = InputOptions::of(&spec);
         let (head, tokenizer) = load_stance_head(&spec, dir, device, dtype)?;
-        let encoder = ModelDir { dir: resolve_encoder(&spec.encoder, dir)? };
+        let encoder = ModelDir {
+            dir: resolve_encoder(&spec.encoder, dir)?,
+        };
         let files = vec![
             dir.join(STANCE_MODEL_FILE),
             dir.join(&spec.weights),
@@ -172,11 +209,17 @@ impl Scorer {
             encoder.file("tokenizer.json")?,
             encoder.file("model.safetensors")?,
         ];
-        let classifier: Box<dyn SequenceClassifier> =
-            if model::cpu::enabled_for(device, dtype) { Box::new(head.to_cpu()?) } else { Box::new(head) };
+        let classifier: Box<dyn SequenceClassifier> = if model::cpu::enabled_for(device, dtype) {
+            Box::new(head.to_cpu()?)
+        } else {
+            Box::new(head)
+        };
         Ok(Scorer {
             name: spec.name.clone(),
-            kind: Kind::Trained { temperature: spec.temperature, input },
+            kind: Kind::Trained {
+                temperature: spec.temperature,
+                input,
+            },
             classifier,
             tokenizer: configure_tokenizer(tokenizer, spec.max_length)?,
             thresholds: spec.thresholds,
@@ -186,21 +229,40 @@ impl Scorer {
         })
     }
 
-    fn load_nli(name: &str, dir: &Path, device: &Device, templates: &Templates) -> anyhow::Result<Scorer> {
-        let model_dir = ModelDir { dir: dir.to_path_buf() };
+    fn load_nli(
+        name: &str,
+        dir: &Path,
+        device: &Device,
+        templates: &Templates,
+    ) -> anyhow::Result<Scorer> {
+        let model_dir = ModelDir {
+            dir: dir.to_path_buf(),
+        };
         let dtype = model::device::dtype_for(device)?;
         let loaded = model::load_sequence_classifier(&model_dir, device, dtype)?;
-        let (entail, contradict) = nli_label_ids(&loaded.labels)
-            .with_context(|| format!("{}: is this an NLI model?", dir.join("config.json").display()))?;
+        let (entail, contradict) = nli_label_ids(&loaded.labels).with_context(|| {
+            format!(
+                "{}: is this an NLI model?",
+                dir.join("config.json").display()
+            )
+        })?;
         let tokenizer = load_tokenizer(&model_dir.file("tokenizer.json")?)?;
         Ok(Scorer {
             name: name.to_string(),
-            kind: Kind::Nli { entail, contradict, templates: templates.clone() },
+            kind: Kind::Nli {
+                entail,
+                contradict,
+                templates: templates.clone(),
+            },
             classifier: loaded.model,
             tokenizer: configure_tokenizer(tokenizer, loaded.max_positions.min(512))?,
             // The zero-shot pipeline's convention: entailment probability ≥ 0.5.
             thresholds: [0.5; NUM_LABELS],
-            files: vec![model_dir.file("config.json")?, model_dir.file("tokenizer.json")?, model_dir.file("model.safetensors")?],
+            files: vec![
+                model_dir.file("config.json")?,
+                model_dir.file("tokenizer.json")?,
+                model_dir.file("model.safetensors")?,
+            ],
             max_batch: 32,
             token_budget: 32 * 96,
         })
@@ -256,7 +318,9 @@ impl Scorer {
     /// Tokenizes one request into [`Self::sequences_per_request`] sequences.
     pub fn encode(&self, request: &ScoreRequest) -> anyhow::Result<Vec<Encoded>> {
         match &self.kind {
-            Kind::Trained { input, .. } => Ok(vec![encode_stance_input(&self.tokenizer, request, *input)?]),
+            Kind::Trained { input, .. } => {
+                Ok(vec![encode_stance_input(&self.tokenizer, request, *input)?])
+            }
             Kind::Nli { templates, .. } => templates
                 .hypotheses(&request.party.name)
                 .iter()
@@ -296,7 +360,9 @@ impl Scorer {
                     holder = Some(std::array::from_fn(|i| sigmoid(logits[0][NUM_LABELS + i])));
                 }
             }
-            Kind::Nli { entail, contradict, .. } => {
+            Kind::Nli {
+                entail, contradict, ..
+            } => {
                 for (label, score) in scores.iter_mut().enumerate() {
                     let (e, c) = (logits[label][*entail], logits[label][*contradict]);
                     // softmax over the pair (contradiction, entailment), entailment share
@@ -304,16 +370,25 @@ impl Scorer {
                 }
             }
         }
-        RequestScores { labels: scores, holder }
+        RequestScores {
+            labels: scores,
+            holder,
+        }
     }
 
     /// Scores requests end to end (tokenize, batch, run, combine).
     pub fn score(&self, requests: &[ScoreRequest]) -> anyhow::Result<Vec<RequestScores>> {
         let per = self.sequences_per_request();
-        let encoded = requests.iter().map(|r| self.encode(r)).collect::<anyhow::Result<Vec<_>>>()?;
+        let encoded = requests
+            .iter()
+            .map(|r| self.encode(r))
+            .collect::<anyhow::Result<Vec<_>>>()?;
         let flat: Vec<&Encoded> = encoded.iter().flatten().collect();
         let logits = self.logits(&flat)?;
-        Ok(logits.chunks(per).map(|chunk| self.probabilities(chunk)).collect())
+        Ok(logits
+            .chunks(per)
+            .map(|chunk| self.probabilities(chunk))
+            .collect())
     }
 
     /// Labels at or above their thresholds.
@@ -321,7 +396,9 @@ impl Scorer {
         LABELS
             .iter()
             .zip(scores.iter().zip(self.thresholds.iter()))
-            .filter(|(_, (score, threshold))| crate::types::round_score(**score) >= **threshold as f64)
+            .filter(|(_, (score, threshold))| {
+                crate::types::round_score(**score) >= **threshold as f64
+            })
             .map(|(label, _)| label.to_string())
             .collect()
     }
@@ -329,7 +406,9 @@ impl Scorer {
 
 /// Tokenizes a (first, second) segment pair with the tokenizer's own template.
 pub fn encode_pair(tokenizer: &Tokenizer, first: &str, second: &str) -> anyhow::Result<Encoded> {
-    let encoding = tokenizer.encode((first, second), true).map_err(|e| anyhow::anyhow!("tokenizer: {e}"))?;
+    let encoding = tokenizer
+        .encode((first, second), true)
+        .map_err(|e| anyhow::anyhow!("tokenizer: {e}"))?;
     Ok(Encoded {
         ids: encoding.get_ids().to_vec(),
         type_ids: encoding.get_type_ids().to_vec(),
@@ -342,12 +421,28 @@ pub fn encode_pair(tokenizer: &Tokenizer, first: &str, second: &str) -> anyhow::
 /// sentence with the party's mentions marked, then (for context models)
 /// `[SEP]` and the previous sentence. Context goes last so that truncation
 /// cuts it before the sentence.
-pub fn encode_stance_input(tokenizer: &Tokenizer, request: &ScoreRequest, input: InputOptions) -> anyhow::Result<Encoded> {
+pub fn encode_stance_input(
+    tokenizer: &Tokenizer,
+    request: &ScoreRequest,
+    input: InputOptions,
+) -> anyhow::Result<Encoded> {
     let marked = mark_mentions(request.sentence, request.mentions);
-    let speaking = input.speaker_cue && request.mentions.iter().any(|m| speaker::speaks(request.sentence, m));
-    let first = if speaking { format!("{} {SPEAKER_CUE}", request.party.name) } else { request.party.name.clone() };
+    let speaking = input.speaker_cue
+        && request
+            .mentions
+            .iter()
+            .any(|m| speaker::speaks(request.sentence, m));
+    let first = if speaking {
+        format!("{} {SPEAKER_CUE}", request.party.name)
+    } else {
+        request.party.name.clone()
+    };
     match input.previous_sentence.then_some(request.previous) {
-        Some(previous) if !previous.trim().is_empty() => encode_pair(tokenizer, &first, &format!("{marked} {CONTEXT_SEPARATOR} {previous}")),
+        Some(previous) if !previous.trim().is_empty() => encode_pair(
+            tokenizer,
+            &first,
+            &format!("{marked} {CONTEXT_SEPARATOR} {previous}"),
+        ),
         _ => encode_pair(tokenizer, &first, &marked),
     }
 }
@@ -368,7 +463,10 @@ pub fn sigmoid(x: f32) -> f32 {
 /// "entail…"; contradiction is label 0, or the last label when entailment is 0
 /// (so two-label "entailment / not_entailment" models work too).
 pub fn nli_label_ids(labels: &[String]) -> anyhow::Result<(usize, usize)> {
-    let Some(entail) = labels.iter().position(|l| l.to_ascii_lowercase().starts_with("entail")) else {
+    let Some(entail) = labels
+        .iter()
+        .position(|l| l.to_ascii_lowercase().starts_with("entail"))
+    else {
         bail!("its labels {labels:?} have no entailment label");
     };
     anyhow::ensure!(labels.len() >= 2, "it has a single label {labels:?}");
@@ -404,7 +502,11 @@ pub fn mark_mentions(sentence: &str, mentions: &[Mention]) -> String {
     let mut out = String::with_capacity(sentence.len() + 4 * mentions.len());
     let mut at = 0;
     for m in mentions {
-        if m.start < at || m.end > sentence.len() || !sentence.is_char_boundary(m.start) || !sentence.is_char_boundary(m.end) {
+        if m.start < at
+            || m.end > sentence.len()
+            || !sentence.is_char_boundary(m.start)
+            || !sentence.is_char_boundary(m.end)
+        {
             continue; // overlapping or out-of-range spans cannot be marked; the text is kept as is
         }
         out.push_str(&sentence[at..m.start]);
@@ -418,11 +520,15 @@ pub fn mark_mentions(sentence: &str, mentions: &[Mention]) -> String {
 }
 
 pub fn load_tokenizer(path: &Path) -> anyhow::Result<Tokenizer> {
-    Tokenizer::from_file(path).map_err(|e| anyhow::anyhow!("{}: not a usable tokenizer.json ({e})", path.display()))
+    Tokenizer::from_file(path)
+        .map_err(|e| anyhow::anyhow!("{}: not a usable tokenizer.json ({e})", path.display()))
 }
 
 /// No padding (batches pad themselves); truncate the longer side to `max_length`.
-pub fn configure_tokenizer(mut tokenizer: Tokenizer, max_length: usize) -> anyhow::Result<Tokenizer> {
+pub fn configure_tokenizer(
+    mut tokenizer: Tokenizer,
+    max_length: usize,
+) -> anyhow::Result<Tokenizer> {
     tokenizer.with_padding(None);
     tokenizer
         .with_truncation(Some(TruncationParams {
@@ -436,23 +542,39 @@ pub fn configure_tokenizer(mut tokenizer: Tokenizer, max_length: usize) -> anyho
 }
 
 /// Encoder weights with the trained tensors laid over them.
-pub fn load_stance_head(spec: &StanceModelSpec, dir: &Path, device: &Device, dtype: DType) -> anyhow::Result<(StanceHead, Tokenizer)> {
+pub fn load_stance_head(
+    spec: &StanceModelSpec,
+    dir: &Path,
+    device: &Device,
+    dtype: DType,
+) -> anyhow::Result<(StanceHead, Tokenizer)> {
     let encoder_dir = resolve_encoder(&spec.encoder, dir)?;
     let encoder = ModelDir { dir: encoder_dir };
     let config_path = encoder.file("config.json")?;
     let config: BertConfig = serde_json::from_str(&std::fs::read_to_string(&config_path)?)
         .with_context(|| format!("{}: not a BERT config", config_path.display()))?;
-    config.validate().with_context(|| config_path.display().to_string())?;
+    config
+        .validate()
+        .with_context(|| config_path.display().to_string())?;
     let mut tensors = encoder.weights(device)?;
     // sentence-transformers checkpoints have no `bert.` prefix; classification ones do.
-    tensors = tensors.into_iter().map(|(k, v)| (k.strip_prefix("bert.").map(str::to_string).unwrap_or(k), v)).collect();
+    tensors = tensors
+        .into_iter()
+        .map(|(k, v)| (k.strip_prefix("bert.").map(str::to_string).unwrap_or(k), v))
+        .collect();
     let trained_path = dir.join(&spec.weights);
     for (name, tensor) in model::load_safetensors(&trained_path, device)? {
         tensors.insert(name, tensor);
     }
     let vb = VarBuilder::from_tensors(tensors, dtype, device);
-    let head = StanceHead::load(vb, &config, InputOptions::of(spec).outputs())
-        .with_context(|| format!("{}: trained weights do not fit the encoder {}", trained_path.display(), spec.encoder))?;
+    let head =
+        StanceHead::load(vb, &config, InputOptions::of(spec).outputs()).with_context(|| {
+            format!(
+                "{}: trained weights do not fit the encoder {}",
+                trained_path.display(),
+                spec.encoder
+            )
+        })?;
     let tokenizer = load_tokenizer(&encoder.file("tokenizer.json")?)?;
     Ok((head, tokenizer))
 }
@@ -486,20 +608,28 @@ mod tests {
 
     #[test]
     fn marks_mentions() {
-        let m = |s, e| Mention { text: String::new(), start: s, end: e };
-        assert_eq!(mark_mentions("Israel and Hamas", &[m(0, 6)]), "«Israel» and Hamas");
+        let m = |s, e| Mention {
+            text: String::new(),
+            start: s,
+            end: e,
+        };
+        assert_eq!(
+            mark_mentions("Israel and Hamas", &[m(0, 6)]),
+            "«Israel» and Hamas"
+        );
         assert_eq!(mark_mentions("a b", &[m(0, 1), m(2, 3)]), "«a» «b»");
         // overlapping second span is skipped, text intact
         assert_eq!(mark_mentions("abc", &[m(0, 2), m(1, 3)]), "«ab»c");
     }
 
     fn fixture_tokenizer(max_length: usize) -> Tokenizer {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/parity/bert/tokenizer.json");
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/parity/bert/tokenizer.json");
         configure_tokenizer(load_tokenizer(&path).unwrap(), max_length).unwrap()
     }
 
     fn party(name: &str) -> Party {
-        Party::new(&name.to_lowercase(), name, vec![name.to_string()])
+        Party::new(name.to_lowercase(), name, vec![name.to_string()])
     }
 
     #[test]
@@ -507,19 +637,34 @@ mod tests {
         let tokenizer = fixture_tokenizer(128);
         let sep = tokenizer.token_to_id("[SEP]").unwrap();
         let hamas = party("hamas");
-        let request = |previous| ScoreRequest { sentence: "it was terrorism .", previous, party: &hamas, mentions: &[] };
-        let context = InputOptions { previous_sentence: true, ..Default::default() };
-        let plain = encode_stance_input(&tokenizer, &request("the attack"), InputOptions::default()).unwrap();
+        let request = |previous| ScoreRequest {
+            sentence: "it was terrorism .",
+            previous,
+            party: &hamas,
+            mentions: &[],
+        };
+        let context = InputOptions {
+            previous_sentence: true,
+            ..Default::default()
+        };
+        let plain =
+            encode_stance_input(&tokenizer, &request("the attack"), InputOptions::default())
+                .unwrap();
         let empty = encode_stance_input(&tokenizer, &request("  "), context).unwrap();
         assert_eq!(plain.ids, empty.ids, "an empty context adds nothing");
         let with = encode_stance_input(&tokenizer, &request("the attack"), context).unwrap();
-        assert_eq!(&with.ids[..plain.ids.len() - 1], &plain.ids[..plain.ids.len() - 1], "the sentence comes first, unchanged");
+        assert_eq!(
+            &with.ids[..plain.ids.len() - 1],
+            &plain.ids[..plain.ids.len() - 1],
+            "the sentence comes first, unchanged"
+        );
         // [CLS] party [SEP] sentence [SEP] context [SEP]
         assert_eq!(with.ids.iter().filter(|&&id| id == sep).count(), 3);
         assert_eq!(with.ids[plain.ids.len() - 1], sep);
         // Truncation cuts the context before the sentence.
         let short = fixture_tokenizer(plain.ids.len() + 1);
-        let cut = encode_stance_input(&short, &request("a long context sentence here"), context).unwrap();
+        let cut =
+            encode_stance_input(&short, &request("a long context sentence here"), context).unwrap();
         assert_eq!(&cut.ids[..plain.ids.len()], &plain.ids[..]);
     }
 
@@ -528,25 +673,61 @@ mod tests {
         let tokenizer = fixture_tokenizer(128);
         let us = party("United States");
         let sentence = "The United States condemns the attacks by Hamas.";
-        let mentions = [Mention { text: "The United States".into(), start: 0, end: 17 }];
-        let request = ScoreRequest { sentence, previous: "", party: &us, mentions: &mentions };
-        let cue = InputOptions { speaker_cue: true, ..Default::default() };
+        let mentions = [Mention {
+            text: "The United States".into(),
+            start: 0,
+            end: 17,
+        }];
+        let request = ScoreRequest {
+            sentence,
+            previous: "",
+            party: &us,
+            mentions: &mentions,
+        };
+        let cue = InputOptions {
+            speaker_cue: true,
+            ..Default::default()
+        };
         let with = encode_stance_input(&tokenizer, &request, cue).unwrap();
         let without = encode_stance_input(&tokenizer, &request, InputOptions::default()).unwrap();
-        assert!(with.ids.len() > without.ids.len(), "the cue adds tokens to the first segment");
+        assert!(
+            with.ids.len() > without.ids.len(),
+            "the cue adds tokens to the first segment"
+        );
         let hamas = party("Hamas");
-        let target = [Mention { text: "Hamas".into(), start: 42, end: 47 }];
-        let object = ScoreRequest { sentence, previous: "", party: &hamas, mentions: &target };
-        assert_eq!(encode_stance_input(&tokenizer, &object, cue).unwrap(), encode_stance_input(&tokenizer, &object, InputOptions::default()).unwrap());
+        let target = [Mention {
+            text: "Hamas".into(),
+            start: 42,
+            end: 47,
+        }];
+        let object = ScoreRequest {
+            sentence,
+            previous: "",
+            party: &hamas,
+            mentions: &target,
+        };
+        assert_eq!(
+            encode_stance_input(&tokenizer, &object, cue).unwrap(),
+            encode_stance_input(&tokenizer, &object, InputOptions::default()).unwrap()
+        );
     }
 
     #[test]
     fn finds_nli_labels_by_name() {
-        let labels: Vec<String> = ["CONTRADICTION", "NEUTRAL", "ENTAILMENT"].iter().map(|s| s.to_string()).collect();
+        let labels: Vec<String> = ["CONTRADICTION", "NEUTRAL", "ENTAILMENT"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         assert_eq!(nli_label_ids(&labels).unwrap(), (2, 0));
-        let deberta: Vec<String> = ["entailment", "neutral", "contradiction"].iter().map(|s| s.to_string()).collect();
+        let deberta: Vec<String> = ["entailment", "neutral", "contradiction"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         assert_eq!(nli_label_ids(&deberta).unwrap(), (0, 2));
-        let two: Vec<String> = ["entailment", "not_entailment"].iter().map(|s| s.to_string()).collect();
+        let two: Vec<String> = ["entailment", "not_entailment"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         assert_eq!(nli_label_ids(&two).unwrap(), (0, 1));
         assert!(nli_label_ids(&["LABEL_0".to_string(), "LABEL_1".to_string()]).is_err());
     }

@@ -32,7 +32,11 @@ pub fn targets_for(sentence: &str, matcher: &PartyMatcher, candidates: &[usize])
     let mut targets: Vec<Target> = candidates
         .iter()
         .map(|&party| {
-            let mentions = found.iter_mut().find(|m| m.party == party).map(|m| std::mem::take(&mut m.mentions)).unwrap_or_default();
+            let mentions = found
+                .iter_mut()
+                .find(|m| m.party == party)
+                .map(|m| std::mem::take(&mut m.mentions))
+                .unwrap_or_default();
             Target { party, mentions }
         })
         .collect();
@@ -41,19 +45,39 @@ pub fn targets_for(sentence: &str, matcher: &PartyMatcher, candidates: &[usize])
 }
 
 /// The sentences of `text` at `spans`, each with its targets.
-pub fn article_targets(text: &str, spans: &[SentenceSpan], matcher: &PartyMatcher, candidates: &[usize]) -> Vec<SentenceTargets> {
-    spans.iter().map(|&span| SentenceTargets { span, targets: targets_for(&text[span.start..span.end], matcher, candidates) }).collect()
+pub fn article_targets(
+    text: &str,
+    spans: &[SentenceSpan],
+    matcher: &PartyMatcher,
+    candidates: &[usize],
+) -> Vec<SentenceTargets> {
+    spans
+        .iter()
+        .map(|&span| SentenceTargets {
+            span,
+            targets: targets_for(&text[span.start..span.end], matcher, candidates),
+        })
+        .collect()
 }
 
 /// The requests of an article's sentences, sentence-major, target order
 /// within a sentence; each carries the sentence before it as context.
-pub fn requests<'a>(text: &'a str, sentences: &'a [SentenceTargets], parties: &'a PartySet) -> Vec<ScoreRequest<'a>> {
+pub fn requests<'a>(
+    text: &'a str,
+    sentences: &'a [SentenceTargets],
+    parties: &'a PartySet,
+) -> Vec<ScoreRequest<'a>> {
     let mut out = Vec::new();
     let mut previous = "";
     for sentence in sentences {
         let sentence_text = &text[sentence.span.start..sentence.span.end];
         for target in &sentence.targets {
-            out.push(ScoreRequest { sentence: sentence_text, previous, party: &parties.parties[target.party], mentions: &target.mentions });
+            out.push(ScoreRequest {
+                sentence: sentence_text,
+                previous,
+                party: &parties.parties[target.party],
+                mentions: &target.mentions,
+            });
         }
         previous = sentence_text;
     }
@@ -74,7 +98,14 @@ pub enum Keep {
 /// [`requests`]). The holder of each sentence is decided over all its
 /// targets and follows the article's speakers ([`HolderTracker`]); a row
 /// without labels has none.
-pub fn article_rows(article: &Article, sentences: &[SentenceTargets], scores: &[RequestScores], scorer: &Scorer, parties: &PartySet, keep: Keep) -> Vec<ScoreRow> {
+pub fn article_rows(
+    article: &Article,
+    sentences: &[SentenceTargets],
+    scores: &[RequestScores],
+    scorer: &Scorer,
+    parties: &PartySet,
+    keep: Keep,
+) -> Vec<ScoreRow> {
     let mut rows = Vec::new();
     let mut tracker = HolderTracker::default();
     let mut at = 0;
@@ -96,7 +127,15 @@ pub fn article_rows(article: &Article, sentences: &[SentenceTargets], scores: &[
                 end: sentence.span.end,
                 sentence: text.to_string(),
                 party: parties.parties[target.party].id.clone(),
-                mentions: target.mentions.iter().map(|m| Mention { text: m.text.clone(), start: m.start + offset, end: m.end + offset }).collect(),
+                mentions: target
+                    .mentions
+                    .iter()
+                    .map(|m| Mention {
+                        text: m.text.clone(),
+                        start: m.start + offset,
+                        end: m.end + offset,
+                    })
+                    .collect(),
                 condemn: round_score(s.labels[0]),
                 support: round_score(s.labels[1]),
                 ceasefire: round_score(s.labels[2]),
@@ -112,14 +151,28 @@ pub fn article_rows(article: &Article, sentences: &[SentenceTargets], scores: &[
 
 /// The holder evidence of one sentence: each target's "holds" probability
 /// and speaker place, and the mean "author" probability.
-fn evidence<'a>(text: &str, sentence: &SentenceTargets, scores: &[RequestScores], parties: &'a PartySet) -> SentenceEvidence<'a> {
-    let authors: Vec<f32> = scores.iter().filter_map(|s| s.holder.map(|h| h[1])).collect();
+fn evidence<'a>(
+    text: &str,
+    sentence: &SentenceTargets,
+    scores: &[RequestScores],
+    parties: &'a PartySet,
+) -> SentenceEvidence<'a> {
+    let authors: Vec<f32> = scores
+        .iter()
+        .filter_map(|s| s.holder.map(|h| h[1]))
+        .collect();
     SentenceEvidence {
         parties: sentence
             .targets
             .iter()
             .zip(scores)
-            .map(|(t, s)| (parties.parties[t.party].id.as_str(), s.holder.map(|h| h[0]), t.mentions.iter().any(|m| speaker::speaks(text, m))))
+            .map(|(t, s)| {
+                (
+                    parties.parties[t.party].id.as_str(),
+                    s.holder.map(|h| h[0]),
+                    t.mentions.iter().any(|m| speaker::speaks(text, m)),
+                )
+            })
             .collect(),
         author: (!authors.is_empty()).then(|| authors.iter().sum::<f32>() / authors.len() as f32),
         attribution: speaker::attribution(text),

@@ -16,34 +16,167 @@ use crate::types::Mention;
 /// Verbs that make their subject the holder of what follows: speech, and the
 /// stance acts themselves.
 const SPEAKER_VERBS: &[&str] = &[
-    "said", "says", "say", "told", "tells", "added", "adds", "stated", "states", "declared", "declares", "announced", "announces",
-    "condemned", "condemns", "condemn", "denounced", "denounces", "called", "calls", "urged", "urges", "urge", "demanded", "demands",
-    "accused", "accuses", "blamed", "blames", "warned", "warns", "stressed", "stresses", "insisted", "insists", "noted", "notes",
-    "argued", "argues", "claimed", "claims", "wrote", "writes", "tweeted", "posted", "expressed", "expresses", "voiced", "voices",
-    "reiterated", "reiterates", "reaffirmed", "reaffirms", "affirmed", "affirms", "criticised", "criticized", "criticises",
-    "criticizes", "slammed", "slams", "rejected", "rejects", "backed", "backs", "supported", "supports", "support", "welcomed",
-    "welcomes", "praised", "praises", "described", "describes", "labelled", "labeled", "branded", "vowed", "vows", "pledged",
-    "pledges", "appealed", "appeals", "pressed", "presses", "asked", "asks", "emphasised", "emphasized", "emphasises", "emphasizes",
-    "spoke", "speaks", "believes", "believed", "recognised", "recognized", "proposed", "proposes", "sponsored", "vetoed", "voted",
-    "deplored", "deplores", "regretted", "lamented", "mourned", "sent", "offered", "thanked", "thanks", "charged", "stands",
-    "stood", "defended", "defends", "dismissed", "dismisses", "denied", "denies", "repeated", "explained", "commented",
+    "said",
+    "says",
+    "say",
+    "told",
+    "tells",
+    "added",
+    "adds",
+    "stated",
+    "states",
+    "declared",
+    "declares",
+    "announced",
+    "announces",
+    "condemned",
+    "condemns",
+    "condemn",
+    "denounced",
+    "denounces",
+    "called",
+    "calls",
+    "urged",
+    "urges",
+    "urge",
+    "demanded",
+    "demands",
+    "accused",
+    "accuses",
+    "blamed",
+    "blames",
+    "warned",
+    "warns",
+    "stressed",
+    "stresses",
+    "insisted",
+    "insists",
+    "noted",
+    "notes",
+    "argued",
+    "argues",
+    "claimed",
+    "claims",
+    "wrote",
+    "writes",
+    "tweeted",
+    "posted",
+    "expressed",
+    "expresses",
+    "voiced",
+    "voices",
+    "reiterated",
+    "reiterates",
+    "reaffirmed",
+    "reaffirms",
+    "affirmed",
+    "affirms",
+    "criticised",
+    "criticized",
+    "criticises",
+    "criticizes",
+    "slammed",
+    "slams",
+    "rejected",
+    "rejects",
+    "backed",
+    "backs",
+    "supported",
+    "supports",
+    "support",
+    "welcomed",
+    "welcomes",
+    "praised",
+    "praises",
+    "described",
+    "describes",
+    "labelled",
+    "labeled",
+    "branded",
+    "vowed",
+    "vows",
+    "pledged",
+    "pledges",
+    "appealed",
+    "appeals",
+    "pressed",
+    "presses",
+    "asked",
+    "asks",
+    "emphasised",
+    "emphasized",
+    "emphasises",
+    "emphasizes",
+    "spoke",
+    "speaks",
+    "believes",
+    "believed",
+    "recognised",
+    "recognized",
+    "proposed",
+    "proposes",
+    "sponsored",
+    "vetoed",
+    "voted",
+    "deplored",
+    "deplores",
+    "regretted",
+    "lamented",
+    "mourned",
+    "sent",
+    "offered",
+    "thanked",
+    "thanks",
+    "charged",
+    "stands",
+    "stood",
+    "defended",
+    "defends",
+    "dismissed",
+    "dismisses",
+    "denied",
+    "denies",
+    "repeated",
+    "explained",
+    "commented",
 ];
 
 /// Words that end the search for a verb after a mention: past them the
 /// mention is part of a phrase ("the attacks of Hamas were condemned").
-const STOP_WORDS: &[&str] = &["of", "by", "against", "for", "to", "from", "with", "over", "into"];
+const STOP_WORDS: &[&str] = &[
+    "of", "by", "against", "for", "to", "from", "with", "over", "into",
+];
 
 /// Words before a verb that make it passive ("was condemned") or not the
 /// mention's own ("who were accused").
-const PASSIVE: &[&str] = &["was", "were", "is", "are", "been", "be", "being", "get", "got"];
+const PASSIVE: &[&str] = &[
+    "was", "were", "is", "are", "been", "be", "being", "get", "got",
+];
 
 /// Stand-ins for a speaker named earlier in the article.
 const PRONOUNS: &[&str] = &["he", "she", "they"];
 
 /// Words after "the" that name a speaker by office ("the minister said").
 const OFFICES: &[&str] = &[
-    "president", "minister", "spokesman", "spokeswoman", "spokesperson", "ambassador", "envoy", "official", "officials", "leader",
-    "secretary", "chancellor", "premier", "diplomat", "ministry", "statement", "king", "emir", "sheikh",
+    "president",
+    "minister",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "ambassador",
+    "envoy",
+    "official",
+    "officials",
+    "leader",
+    "secretary",
+    "chancellor",
+    "premier",
+    "diplomat",
+    "ministry",
+    "statement",
+    "king",
+    "emir",
+    "sheikh",
 ];
 
 /// How a sentence attributes what it says.
@@ -64,7 +197,8 @@ fn words(text: &str) -> Vec<(usize, usize, String)> {
     let mut out = Vec::new();
     let mut start = None;
     for (i, c) in text.char_indices() {
-        let inside = c.is_alphanumeric() || ((c == '\'' || c == '’' || c == '-') && start.is_some());
+        let inside =
+            c.is_alphanumeric() || ((c == '\'' || c == '’' || c == '-') && start.is_some());
         match (inside, start) {
             (true, None) => start = Some(i),
             (false, Some(s)) => {
@@ -90,7 +224,10 @@ fn normalise(word: &str) -> String {
 /// unequivocally condemns"), the object of "according to", or named right
 /// after a quote's "said".
 pub fn speaks(sentence: &str, mention: &Mention) -> bool {
-    if mention.end > sentence.len() || !sentence.is_char_boundary(mention.start) || !sentence.is_char_boundary(mention.end) {
+    if mention.end > sentence.len()
+        || !sentence.is_char_boundary(mention.start)
+        || !sentence.is_char_boundary(mention.end)
+    {
         return false;
     }
     subject_of_verb(&sentence[mention.end..]) || named_after_said(&sentence[..mention.start])
@@ -99,7 +236,10 @@ pub fn speaks(sentence: &str, mention: &Mention) -> bool {
 fn subject_of_verb(after: &str) -> bool {
     // A comma ends the subject: in "attacks on Israel, the minister said"
     // Israel is not the one speaking.
-    let clause = after.split([',', ';', ':', '"', '“', '”', '(']).next().unwrap_or("");
+    let clause = after
+        .split([',', ';', ':', '"', '“', '”', '('])
+        .next()
+        .unwrap_or("");
     let mut previous = String::new();
     for (_, _, word) in words(clause).into_iter().take(6) {
         if STOP_WORDS.contains(&word.as_str()) {
@@ -124,7 +264,10 @@ fn named_after_said(before: &str) -> bool {
     }
     // "…," said (the) X — the verb must follow a comma or a quote, else
     // "Biden said Israel has the right" would make Israel the speaker.
-    let Some(at) = words.iter().rposition(|w| matches!(w.2.as_str(), "said" | "says" | "added" | "told" | "wrote")) else {
+    let Some(at) = words
+        .iter()
+        .rposition(|w| matches!(w.2.as_str(), "said" | "says" | "added" | "told" | "wrote"))
+    else {
         return false;
     };
     if words.len() - at > 4 {
@@ -139,8 +282,19 @@ pub fn attribution(sentence: &str) -> Attribution {
     let words = words(sentence);
     let mut named = false;
     for (i, (_, _, word)) in words.iter().enumerate() {
-        if !matches!(word.as_str(), "said" | "says" | "added" | "told" | "stressed" | "noted" | "insisted" | "warned" | "argued" | "wrote")
-            && !SPEAKER_VERBS.contains(&word.as_str())
+        if !matches!(
+            word.as_str(),
+            "said"
+                | "says"
+                | "added"
+                | "told"
+                | "stressed"
+                | "noted"
+                | "insisted"
+                | "warned"
+                | "argued"
+                | "wrote"
+        ) && !SPEAKER_VERBS.contains(&word.as_str())
         {
             continue;
         }
@@ -148,8 +302,10 @@ pub fn attribution(sentence: &str) -> Attribution {
         let before = |k: usize| i.checked_sub(k).map(|j| words[j].2.as_str());
         let after = words.get(i + 1).map(|w| w.2.as_str());
         let pronoun_before = before(1).is_some_and(|w| PRONOUNS.contains(&w))
-            || (before(2).is_some_and(|w| PRONOUNS.contains(&w)) && before(1).is_some_and(|w| w.ends_with("ly") || w == "also"));
-        let office_before = before(2) == Some("the") && before(1).is_some_and(|w| OFFICES.contains(&w));
+            || (before(2).is_some_and(|w| PRONOUNS.contains(&w))
+                && before(1).is_some_and(|w| w.ends_with("ly") || w == "also"));
+        let office_before =
+            before(2) == Some("the") && before(1).is_some_and(|w| OFFICES.contains(&w));
         if pronoun_before || office_before || after.is_some_and(|w| PRONOUNS.contains(&w)) {
             return Attribution::Pronoun;
         }
@@ -167,7 +323,14 @@ mod tests {
 
     fn speaks_at(sentence: &str, name: &str) -> bool {
         let start = sentence.find(name).expect("name in sentence");
-        speaks(sentence, &Mention { text: name.into(), start, end: start + name.len() })
+        speaks(
+            sentence,
+            &Mention {
+                text: name.into(),
+                start,
+                end: start + name.len(),
+            },
+        )
     }
 
     #[test]
@@ -178,30 +341,66 @@ mod tests {
         let s = "Putin accused the United States of failing the region.";
         assert!(speaks_at(s, "Putin"));
         assert!(!speaks_at(s, "United States"));
-        assert!(speaks_at("Russia's foreign ministry said the strikes must stop.", "Russia"));
-        assert!(speaks_at("Moscow on Tuesday called for restraint.", "Moscow"));
+        assert!(speaks_at(
+            "Russia's foreign ministry said the strikes must stop.",
+            "Russia"
+        ));
+        assert!(speaks_at(
+            "Moscow on Tuesday called for restraint.",
+            "Moscow"
+        ));
     }
 
     #[test]
     fn objects_passives_and_later_clauses_do_not_speak() {
-        assert!(!speaks_at("Israel's bombardment was condemned by many.", "Israel"));
-        assert!(!speaks_at("The attacks on Israel, the minister said, were barbaric.", "Israel"));
-        assert!(!speaks_at("Biden said Israel has the right to defend itself.", "Israel"));
-        assert!(!speaks_at("The strikes of Israel were denounced.", "Israel"));
+        assert!(!speaks_at(
+            "Israel's bombardment was condemned by many.",
+            "Israel"
+        ));
+        assert!(!speaks_at(
+            "The attacks on Israel, the minister said, were barbaric.",
+            "Israel"
+        ));
+        assert!(!speaks_at(
+            "Biden said Israel has the right to defend itself.",
+            "Israel"
+        ));
+        assert!(!speaks_at(
+            "The strikes of Israel were denounced.",
+            "Israel"
+        ));
     }
 
     #[test]
     fn according_to_and_inverted_said() {
-        assert!(speaks_at("The truce is a trap, according to Hamas.", "Hamas"));
-        assert!(speaks_at("\"We want peace,\" said Russian envoy Vassily Nebenzia.", "Russian"));
+        assert!(speaks_at(
+            "The truce is a trap, according to Hamas.",
+            "Hamas"
+        ));
+        assert!(speaks_at(
+            "\"We want peace,\" said Russian envoy Vassily Nebenzia.",
+            "Russian"
+        ));
     }
 
     #[test]
     fn attribution_kinds() {
-        assert_eq!(attribution("\"This must end now,\" she said."), Attribution::Pronoun);
-        assert_eq!(attribution("He also urged restraint on both sides."), Attribution::Pronoun);
-        assert_eq!(attribution("The minister said the siege was a crime."), Attribution::Pronoun);
-        assert_eq!(attribution("Guterres said the siege was a crime."), Attribution::Named);
+        assert_eq!(
+            attribution("\"This must end now,\" she said."),
+            Attribution::Pronoun
+        );
+        assert_eq!(
+            attribution("He also urged restraint on both sides."),
+            Attribution::Pronoun
+        );
+        assert_eq!(
+            attribution("The minister said the siege was a crime."),
+            Attribution::Pronoun
+        );
+        assert_eq!(
+            attribution("Guterres said the siege was a crime."),
+            Attribution::Named
+        );
         assert_eq!(attribution("The siege is a crime."), Attribution::None);
     }
 }

@@ -24,8 +24,11 @@ pub fn tiny_model() -> String {
 /// times slower than one thread. `tests/determinism.rs` varies it.
 pub fn score_cmd(args: &[&str]) -> Command {
     let mut cmd = Command::new(BIN);
-    cmd.arg("score").args(args).args(["--model", &tiny_model(), "--quiet"]);
-    cmd.env("HF_HUB_OFFLINE", "1").env("CANDLE_NUM_THREADS", "1");
+    cmd.arg("score")
+        .args(args)
+        .args(["--model", &tiny_model(), "--quiet"]);
+    cmd.env("HF_HUB_OFFLINE", "1")
+        .env("CANDLE_NUM_THREADS", "1");
     cmd
 }
 
@@ -42,7 +45,11 @@ pub fn stderr(out: &Output) -> String {
 pub fn assert_clean_exit(out: &Output) {
     let message = stderr(out);
     assert!(!message.contains("panicked"), "panic: {message}");
-    assert!(matches!(out.status.code(), Some(0..=3)), "status {:?}: {message}", out.status);
+    assert!(
+        matches!(out.status.code(), Some(0..=3)),
+        "status {:?}: {message}",
+        out.status
+    );
 }
 
 /// Exit status 0, with the error output in the failure message.
@@ -54,10 +61,18 @@ pub fn assert_success(out: &Output) {
 /// Exit status 1 (an error) with a message containing every one of `parts`.
 pub fn assert_error(out: &Output, parts: &[&str]) {
     assert_clean_exit(out);
-    assert_eq!(out.status.code(), Some(1), "expected an error: {}", stderr(out));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "expected an error: {}",
+        stderr(out)
+    );
     let message = stderr(out);
     for part in parts {
-        assert!(message.contains(part), "error message lacks {part:?}: {message}");
+        assert!(
+            message.contains(part),
+            "error message lacks {part:?}: {message}"
+        );
     }
 }
 
@@ -65,7 +80,10 @@ pub fn read_rows(path: &Path) -> Vec<serde_json::Value> {
     std::fs::read_to_string(path)
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
         .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{}: bad row {l:?}: {e}", path.display())))
+        .map(|l| {
+            serde_json::from_str(l)
+                .unwrap_or_else(|e| panic!("{}: bad row {l:?}: {e}", path.display()))
+        })
         .collect()
 }
 
@@ -133,7 +151,9 @@ pub fn article_text(rng: &mut Rng) -> String {
     let mut text = format!("{}\n\n", rng.pick(SENTENCES).trim_end_matches('.'));
     let paragraphs = 1 + rng.below(2);
     for p in 0..paragraphs {
-        let sentences: Vec<&str> = (0..1 + rng.below(3)).map(|_| *rng.pick(SENTENCES)).collect();
+        let sentences: Vec<&str> = (0..1 + rng.below(3))
+            .map(|_| *rng.pick(SENTENCES))
+            .collect();
         text.push_str(&sentences.join(" "));
         if p + 1 < paragraphs {
             text.push_str("\n\n");

@@ -44,10 +44,17 @@ impl SequenceClassifier for CpuClassifier {
             Pooling::FirstToken => hidden.first_tokens(),
         };
         let pooled = match &self.pooler {
-            Some(pooler) => Self::dense(&pooled, pooler).into_iter().map(f32::tanh).collect(),
+            Some(pooler) => Self::dense(&pooled, pooler)
+                .into_iter()
+                .map(f32::tanh)
+                .collect(),
             None => pooled,
         };
         let logits = Self::dense(&pooled, &self.head);
-        Ok(Tensor::from_vec(logits, (batch.len(), self.head.weight.out_dim), &Device::Cpu)?)
+        Ok(Tensor::from_vec(
+            logits,
+            (batch.len(), self.head.weight.out_dim),
+            &Device::Cpu,
+        )?)
     }
 }

@@ -36,7 +36,7 @@ pub fn exp(x: f32) -> f32 {
     p = p * r + 8.333_452e-3;
     p = p * r + 4.166_579_6e-2;
     p = p * r + 1.666_666_5e-1;
-    p = p * r + 5.000_000_1e-1;
+    p = p * r + 5e-1;
     let e_r = p * r * r + r + 1.0;
     // 2^n from the integer in `shifted`'s low bits, placed in the exponent field.
     let n_int = shifted.to_bits().wrapping_sub(ROUND.to_bits()) as i32;
@@ -51,7 +51,9 @@ pub fn exp(x: f32) -> f32 {
 pub fn erf(x: f32) -> f32 {
     let a = x.abs();
     let t = 1.0 / (1.0 + 0.327_591_1 * a);
-    let poly = t * (0.254_829_6 + t * (-0.284_496_74 + t * (1.421_413_7 + t * (-1.453_152 + t * 1.061_405_4))));
+    let poly = t
+        * (0.254_829_6
+            + t * (-0.284_496_74 + t * (1.421_413_7 + t * (-1.453_152 + t * 1.061_405_4))));
     let magnitude = 1.0 - poly * exp(-a * a);
     magnitude.copysign(x)
 }
@@ -113,7 +115,9 @@ fn lane_max(xs: &[f32]) -> f32 {
             *a = if x > *a { x } else { *a };
         }
     }
-    acc.iter().chain(tail).fold(f32::NEG_INFINITY, |m, &x| if x > m { x } else { m })
+    acc.iter()
+        .chain(tail)
+        .fold(f32::NEG_INFINITY, |m, &x| if x > m { x } else { m })
 }
 
 /// `row = softmax(row · scale)`, in place.
@@ -150,11 +154,18 @@ fn par_rows(data: &mut [f32], width: usize, f: impl Fn(&mut [f32]) + Sync + Send
 }
 
 /// Same as [`par_rows`] over two row-aligned buffers of equal width.
-fn par_rows2(data: &mut [f32], other: &[f32], width: usize, f: impl Fn(&mut [f32], &[f32]) + Sync + Send) {
+fn par_rows2(
+    data: &mut [f32],
+    other: &[f32],
+    width: usize,
+    f: impl Fn(&mut [f32], &[f32]) + Sync + Send,
+) {
     let rows = data.len() / width.max(1);
     let tasks = (rayon::current_num_threads() * 4).max(1);
     let chunk = rows.div_ceil(tasks).max(MIN_ROWS_PER_TASK) * width;
-    data.par_chunks_mut(chunk).zip(other.par_chunks(chunk)).for_each(|(a, b)| f(a, b));
+    data.par_chunks_mut(chunk)
+        .zip(other.par_chunks(chunk))
+        .for_each(|(a, b)| f(a, b));
 }
 
 /// `ys[r] += bias` for every row `r`.
@@ -178,9 +189,18 @@ pub fn bias_activation(ys: &mut [f32], bias: &[f32], act: Activation) {
         dispatch!({
             for row in rows.chunks_exact_mut(width) {
                 match act {
-                    Activation::GeluErf => row.iter_mut().zip(bias).for_each(|(y, &b)| *y = gelu_erf(*y + b)),
-                    Activation::GeluTanh => row.iter_mut().zip(bias).for_each(|(y, &b)| *y = gelu_tanh(*y + b)),
-                    Activation::Relu => row.iter_mut().zip(bias).for_each(|(y, &b)| *y = (*y + b).max(0.0)),
+                    Activation::GeluErf => row
+                        .iter_mut()
+                        .zip(bias)
+                        .for_each(|(y, &b)| *y = gelu_erf(*y + b)),
+                    Activation::GeluTanh => row
+                        .iter_mut()
+                        .zip(bias)
+                        .for_each(|(y, &b)| *y = gelu_tanh(*y + b)),
+                    Activation::Relu => row
+                        .iter_mut()
+                        .zip(bias)
+                        .for_each(|(y, &b)| *y = (*y + b).max(0.0)),
                 }
             }
         })
@@ -189,11 +209,21 @@ pub fn bias_activation(ys: &mut [f32], bias: &[f32], act: Activation) {
 
 /// The end of a BERT sublayer: `xs[r] = LayerNorm(xs[r] + ys[r] + bias)`,
 /// `xs` being the sublayer's input (the residual) and `ys` its matmul output.
-pub fn residual_layer_norm(xs: &mut [f32], ys: &[f32], bias: &[f32], gamma: &[f32], beta: &[f32], eps: f32) {
+pub fn residual_layer_norm(
+    xs: &mut [f32],
+    ys: &[f32],
+    bias: &[f32],
+    gamma: &[f32],
+    beta: &[f32],
+    eps: f32,
+) {
     let width = bias.len();
     par_rows2(xs, ys, width, |x_rows, y_rows| {
         dispatch!({
-            for (x, y) in x_rows.chunks_exact_mut(width).zip(y_rows.chunks_exact(width)) {
+            for (x, y) in x_rows
+                .chunks_exact_mut(width)
+                .zip(y_rows.chunks_exact(width))
+            {
                 for ((x, &y), &b) in x.iter_mut().zip(y).zip(bias) {
                     *x += y + b;
                 }
@@ -222,7 +252,8 @@ mod tests {
     fn erf_f64(x: f64) -> f64 {
         // Maclaurin series converges fast enough on |x| <= 3 in f64; beyond, erf = ±1 to f32 precision.
         if x.abs() > 3.0 {
-            let big = 1.0 - (-x * x).exp() / (x.abs() * std::f64::consts::PI.sqrt()) * (1.0 - 0.5 / (x * x));
+            let big = 1.0
+                - (-x * x).exp() / (x.abs() * std::f64::consts::PI.sqrt()) * (1.0 - 0.5 / (x * x));
             return big.copysign(x);
         }
         let mut term = x;
@@ -259,7 +290,8 @@ mod tests {
         for i in -10_000..10_000 {
             let x = i as f64 / 1000.0;
             let want = 0.5 * x * (1.0 + erf_f64(x / std::f64::consts::SQRT_2));
-            worst_gelu = worst_gelu.max((gelu_erf(x as f32) as f64 - want).abs() / x.abs().max(1.0));
+            worst_gelu =
+                worst_gelu.max((gelu_erf(x as f32) as f64 - want).abs() / x.abs().max(1.0));
         }
         assert!(worst_gelu < 3e-7, "gelu error {worst_gelu}");
         assert!((gelu_erf(1.0) - 0.841_344_7).abs() < 1e-6);
@@ -283,18 +315,23 @@ mod tests {
         }
 
         let width = 40;
-        let mut xs: Vec<f32> = (0..width * 3).map(|i| (i as f32 * 0.11).cos() * 3.0 + 1.0).collect();
+        let mut xs: Vec<f32> = (0..width * 3)
+            .map(|i| (i as f32 * 0.11).cos() * 3.0 + 1.0)
+            .collect();
         let ys: Vec<f32> = (0..width * 3).map(|i| (i as f32 * 0.07).sin()).collect();
         let bias: Vec<f32> = (0..width).map(|i| i as f32 * 0.01).collect();
         let gamma = vec![2.0; width];
         let beta = vec![0.5; width];
         let mut expected = xs.clone();
         for r in 0..3 {
-            let row: Vec<f64> = (0..width).map(|c| (xs[r * width + c] + ys[r * width + c] + bias[c]) as f64).collect();
+            let row: Vec<f64> = (0..width)
+                .map(|c| (xs[r * width + c] + ys[r * width + c] + bias[c]) as f64)
+                .collect();
             let mean = row.iter().sum::<f64>() / width as f64;
             let var = row.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / width as f64;
             for c in 0..width {
-                expected[r * width + c] = ((row[c] - mean) / (var + 1e-12).sqrt() * 2.0 + 0.5) as f32;
+                expected[r * width + c] =
+                    ((row[c] - mean) / (var + 1e-12).sqrt() * 2.0 + 0.5) as f32;
             }
         }
         residual_layer_norm(&mut xs, &ys, &bias, &gamma, &beta, 1e-12);

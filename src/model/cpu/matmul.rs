@@ -26,13 +26,20 @@ impl Weight {
                 data[i * out_dim + o] = w[o * in_dim + i];
             }
         }
-        Weight { data, in_dim, out_dim }
+        Weight {
+            data,
+            in_dim,
+            out_dim,
+        }
     }
 
     /// Stacks weights with the same `in_dim` side by side (e.g. Q, K and V into one product).
     pub fn concat_outputs(parts: &[Weight]) -> Weight {
         let in_dim = parts[0].in_dim;
-        assert!(parts.iter().all(|p| p.in_dim == in_dim), "concatenated weights share in_dim");
+        assert!(
+            parts.iter().all(|p| p.in_dim == in_dim),
+            "concatenated weights share in_dim"
+        );
         let out_dim: usize = parts.iter().map(|p| p.out_dim).sum();
         let mut data = Vec::with_capacity(in_dim * out_dim);
         for i in 0..in_dim {
@@ -40,7 +47,11 @@ impl Weight {
                 data.extend_from_slice(&p.data[i * p.out_dim..(i + 1) * p.out_dim]);
             }
         }
-        Weight { data, in_dim, out_dim }
+        Weight {
+            data,
+            in_dim,
+            out_dim,
+        }
     }
 }
 
@@ -54,7 +65,11 @@ pub fn matmul(xs: &[f32], w: &Weight, out: &mut [f32]) {
         return;
     }
     let threads = rayon::current_num_threads();
-    let parallelism = if threads > 1 { gemm::Parallelism::Rayon(threads) } else { gemm::Parallelism::None };
+    let parallelism = if threads > 1 {
+        gemm::Parallelism::Rayon(threads)
+    } else {
+        gemm::Parallelism::None
+    };
     // SAFETY: the three buffers hold exactly the (rows × in), (in × out) and
     // (rows × out) row-major matrices the strides describe (checked above),
     // and `out` does not alias the inputs (Rust's borrows guarantee it).
@@ -91,13 +106,17 @@ mod tests {
     fn matches_naive_product() {
         let (rows, in_dim, out_dim) = (5, 7, 3);
         let xs: Vec<f32> = (0..rows * in_dim).map(|i| (i as f32 * 0.3).sin()).collect();
-        let w_out_in: Vec<f32> = (0..out_dim * in_dim).map(|i| (i as f32 * 0.7).cos()).collect();
+        let w_out_in: Vec<f32> = (0..out_dim * in_dim)
+            .map(|i| (i as f32 * 0.7).cos())
+            .collect();
         let w = Weight::from_out_in(&w_out_in, out_dim, in_dim);
         let mut out = vec![f32::NAN; rows * out_dim];
         matmul(&xs, &w, &mut out);
         for r in 0..rows {
             for o in 0..out_dim {
-                let want: f32 = (0..in_dim).map(|i| xs[r * in_dim + i] * w_out_in[o * in_dim + i]).sum();
+                let want: f32 = (0..in_dim)
+                    .map(|i| xs[r * in_dim + i] * w_out_in[o * in_dim + i])
+                    .sum();
                 assert!((out[r * out_dim + o] - want).abs() < 1e-5);
             }
         }
@@ -105,8 +124,14 @@ mod tests {
         let mut out2 = vec![0f32; rows * out_dim * 2];
         matmul(&xs, &both, &mut out2);
         for r in 0..rows {
-            assert_eq!(&out2[r * 2 * out_dim..r * 2 * out_dim + out_dim], &out[r * out_dim..(r + 1) * out_dim]);
-            assert_eq!(&out2[r * 2 * out_dim + out_dim..(r + 1) * 2 * out_dim], &out[r * out_dim..(r + 1) * out_dim]);
+            assert_eq!(
+                &out2[r * 2 * out_dim..r * 2 * out_dim + out_dim],
+                &out[r * out_dim..(r + 1) * out_dim]
+            );
+            assert_eq!(
+                &out2[r * 2 * out_dim + out_dim..(r + 1) * 2 * out_dim],
+                &out[r * out_dim..(r + 1) * out_dim]
+            );
         }
     }
 }

@@ -35,7 +35,9 @@ use matmul::{matmul, Weight};
 /// This path runs f32 on the CPU; `STANCE_CPU_ENGINE=candle` turns it off
 /// (candle's generic ops then run the same model, e.g. to compare).
 pub fn enabled_for(device: &Device, dtype: DType) -> bool {
-    device.is_cpu() && dtype == DType::F32 && std::env::var("STANCE_CPU_ENGINE").map_or(true, |v| v != "candle")
+    device.is_cpu()
+        && dtype == DType::F32
+        && std::env::var("STANCE_CPU_ENGINE").map_or(true, |v| v != "candle")
 }
 
 /// Layer-norm parameters.
@@ -140,20 +142,42 @@ impl Hidden {
     /// Each sequence's first token (`[CLS]`), `(batch × hidden)`.
     pub fn first_tokens(&self) -> Vec<f32> {
         let h = self.hidden;
-        self.cu_lengths[..self.cu_lengths.len() - 1].iter().flat_map(|&at| self.states[at * h..(at + 1) * h].iter().copied()).collect()
+        self.cu_lengths[..self.cu_lengths.len() - 1]
+            .iter()
+            .flat_map(|&at| self.states[at * h..(at + 1) * h].iter().copied())
+            .collect()
     }
 }
 
 impl CpuEncoder {
     fn check(&self) -> anyhow::Result<()> {
         let h = self.hidden;
-        ensure!(h > 0 && self.heads > 0 && h % self.heads == 0, "hidden size {h} is not a multiple of {} heads", self.heads);
-        ensure!(self.word.len() % h == 0 && self.position.len() % h == 0 && self.token_type.len() % h == 0, "embedding sizes");
+        ensure!(
+            h > 0 && self.heads > 0 && h.is_multiple_of(self.heads),
+            "hidden size {h} is not a multiple of {} heads",
+            self.heads
+        );
+        ensure!(
+            self.word.len().is_multiple_of(h)
+                && self.position.len().is_multiple_of(h)
+                && self.token_type.len().is_multiple_of(h),
+            "embedding sizes"
+        );
         for layer in &self.layers {
-            ensure!(layer.qkv.weight.in_dim == h && layer.qkv.weight.out_dim == 3 * h, "qkv weight shape");
-            ensure!(layer.attn_out.weight.in_dim == h && layer.attn_out.weight.out_dim == h, "attention output shape");
+            ensure!(
+                layer.qkv.weight.in_dim == h && layer.qkv.weight.out_dim == 3 * h,
+                "qkv weight shape"
+            );
+            ensure!(
+                layer.attn_out.weight.in_dim == h && layer.attn_out.weight.out_dim == h,
+                "attention output shape"
+            );
             ensure!(layer.intermediate.weight.in_dim == h, "intermediate shape");
-            ensure!(layer.output.weight.in_dim == layer.intermediate.weight.out_dim && layer.output.weight.out_dim == h, "output shape");
+            ensure!(
+                layer.output.weight.in_dim == layer.intermediate.weight.out_dim
+                    && layer.output.weight.out_dim == h,
+                "output shape"
+            );
         }
         Ok(())
     }
@@ -173,11 +197,16 @@ impl CpuEncoder {
         let h = self.hidden;
         let tokens = batch.ids.len();
         let mut xs = self.embed(batch)?;
-        let intermediate = self.layers.first().map_or(0, |l| l.intermediate.weight.out_dim);
+        let intermediate = self
+            .layers
+            .first()
+            .map_or(0, |l| l.intermediate.weight.out_dim);
         // Buffers reused by every layer (and by the next batch); each is
         // wholly overwritten before it is read.
         let mut buffers = self.scratch.take(4);
-        let [qkv, ctx, sub, inner] = buffers.get_disjoint_mut([0, 1, 2, 3]).expect("four distinct buffers");
+        let [qkv, ctx, sub, inner] = buffers
+            .get_disjoint_mut([0, 1, 2, 3])
+            .expect("four distinct buffers");
         let (qkv, ctx) = (front(qkv, tokens * 3 * h), front(ctx, tokens * h));
         let (sub, inner) = (front(sub, tokens * h), front(inner, tokens * intermediate));
         for layer in &self.layers {
@@ -185,24 +214,49 @@ impl CpuEncoder {
             kernels::add_bias(qkv, &layer.qkv.bias);
             attention::attention(qkv, &batch.cu_lengths, self.heads, h / self.heads, ctx);
             matmul(ctx, &layer.attn_out.weight, sub);
-            kernels::residual_layer_norm(&mut xs, sub, &layer.attn_out.bias, &layer.attn_norm.gamma, &layer.attn_norm.beta, self.eps);
+            kernels::residual_layer_norm(
+                &mut xs,
+                sub,
+                &layer.attn_out.bias,
+                &layer.attn_norm.gamma,
+                &layer.attn_norm.beta,
+                self.eps,
+            );
             matmul(&xs, &layer.intermediate.weight, inner);
             kernels::bias_activation(inner, &layer.intermediate.bias, self.activation);
             matmul(inner, &layer.output.weight, sub);
-            kernels::residual_layer_norm(&mut xs, sub, &layer.output.bias, &layer.out_norm.gamma, &layer.out_norm.beta, self.eps);
+            kernels::residual_layer_norm(
+                &mut xs,
+                sub,
+                &layer.output.bias,
+                &layer.out_norm.gamma,
+                &layer.out_norm.beta,
+                self.eps,
+            );
         }
         self.scratch.keep(buffers);
-        Ok(Hidden { states: xs, cu_lengths: batch.cu_lengths.clone(), hidden: h })
+        Ok(Hidden {
+            states: xs,
+            cu_lengths: batch.cu_lengths.clone(),
+            hidden: h,
+        })
     }
 
     /// Word + position + token-type embeddings, layer-normed, `(tokens × hidden)`.
     fn embed(&self, batch: &Batch) -> anyhow::Result<Vec<f32>> {
         let h = self.hidden;
-        let (vocab, types, max_positions) = (self.word.len() / h, self.token_type.len() / h, self.max_positions());
+        let (vocab, types, max_positions) = (
+            self.word.len() / h,
+            self.token_type.len() / h,
+            self.max_positions(),
+        );
         let mut positions = Vec::with_capacity(batch.ids.len());
         for w in batch.cu_lengths.windows(2) {
             if w[1] - w[0] > max_positions {
-                bail!("a sequence of {} tokens is longer than the model's {max_positions} positions", w[1] - w[0]);
+                bail!(
+                    "a sequence of {} tokens is longer than the model's {max_positions} positions",
+                    w[1] - w[0]
+                );
             }
             positions.extend(0..w[1] - w[0]);
         }
@@ -214,7 +268,11 @@ impl CpuEncoder {
         }
         let mut xs = vec![0f32; batch.ids.len() * h];
         xs.par_chunks_mut(h).enumerate().for_each(|(t, row)| {
-            let (id, ty, pos) = (batch.ids[t] as usize, batch.type_ids[t] as usize, positions[t]);
+            let (id, ty, pos) = (
+                batch.ids[t] as usize,
+                batch.type_ids[t] as usize,
+                positions[t],
+            );
             let word = &self.word[id * h..(id + 1) * h];
             let ty = &self.token_type[ty * h..(ty + 1) * h];
             let pos = &self.position[pos * h..(pos + 1) * h];
@@ -222,7 +280,12 @@ impl CpuEncoder {
                 *x = w + t + p;
             }
         });
-        kernels::layer_norm(&mut xs, &self.embed_norm.gamma, &self.embed_norm.beta, self.eps);
+        kernels::layer_norm(
+            &mut xs,
+            &self.embed_norm.gamma,
+            &self.embed_norm.beta,
+            self.eps,
+        );
         Ok(xs)
     }
 }

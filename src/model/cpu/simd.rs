@@ -75,8 +75,18 @@ macro_rules! dispatch {
             use $crate::model::cpu::simd::{level, with_v3, with_v4, Level};
             match level() {
                 // SAFETY: level() saw these features on this CPU.
-                Level::V4 => unsafe { with_v4(#[inline(always)] || $body) },
-                Level::V3 => unsafe { with_v3(#[inline(always)] || $body) },
+                Level::V4 => unsafe {
+                    with_v4(
+                        #[inline(always)]
+                        || $body,
+                    )
+                },
+                Level::V3 => unsafe {
+                    with_v3(
+                        #[inline(always)]
+                        || $body,
+                    )
+                },
                 Level::Base => $body,
             }
         }
