@@ -44,6 +44,8 @@ pub struct Summary {
     pub seconds: f64,
     pub truncated: u64,
     pub output: String,
+    /// Files inside input directories that were not read (other extensions).
+    pub skipped_files: Vec<PathBuf>,
 }
 
 impl Summary {
@@ -62,6 +64,22 @@ impl Summary {
             line.push_str(&format!(
                 "; {} sequences were longer than the model's maximum and truncated",
                 self.truncated
+            ));
+        }
+        if !self.skipped_files.is_empty() {
+            const NAMED: usize = 3;
+            let names: Vec<String> = self
+                .skipped_files
+                .iter()
+                .take(NAMED)
+                .map(|p| p.display().to_string())
+                .collect();
+            let more = self.skipped_files.len().saturating_sub(NAMED);
+            line.push_str(&format!(
+                "; {} files in the input directories were not read (not .txt, .md, .jsonl or .jsonl.gz): {}{}",
+                self.skipped_files.len(),
+                names.join(", "),
+                if more > 0 { format!(" and {more} more") } else { String::new() }
             ));
         }
         line
@@ -171,6 +189,7 @@ pub fn run(opts: &ScoreOptions) -> anyhow::Result<Summary> {
     }
     let target = OutputTarget::from_arg(&opts.out);
     let reader = ArticleReader::open(&opts.inputs)?;
+    let skipped_files = reader.skipped_files().to_vec();
     let (mut sink, resume_point) =
         OutputSink::open(target, opts.resume, &fingerprint(opts, &scorer, &parties)?)?;
     let mut counters = resume_point.counters.clone();
@@ -226,6 +245,7 @@ pub fn run(opts: &ScoreOptions) -> anyhow::Result<Summary> {
         seconds: started.elapsed().as_secs_f64(),
         truncated,
         output: opts.out.clone(),
+        skipped_files,
     })
 }
 
@@ -368,4 +388,84 @@ fn progress_bar(enabled: bool) -> indicatif::ProgressBar {
     bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
     bar.enable_steady_tick(std::time::Duration::from_millis(200));
     bar
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::score::testing;
+
+    fn options(inputs: &[&str], out: &str) -> ScoreOptions {
+        ScoreOptions {
+            inputs: inputs.iter().map(PathBuf::from).collect(),
+            out: out.to_string(),
+            model: None,
+            parties: None,
+            device: DeviceChoice::Cpu,
+            batch_size: None,
+            token_budget: None,
+            skip_bad: false,
+            resume: false,
+            progress: false,
+        }
+    }
+
+    /// The `part=digest` pairs of a fingerprint.
+    fn parts(fingerprint: &str) -> Vec<(String, String)> {
+        fingerprint
+            .split(' ')
+            .map(|p| p.split_once('=').unwrap())
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    fn changed(a: &str, b: &str) -> Vec<String> {
+        parts(a)
+            .into_iter()
+            .zip(parts(b))
+            .filter(|(x, y)| x.1 != y.1)
+            .map(|(x, _)| x.0)
+            .collect()
+    }
+
+    #[test]
+    fn the_fingerprint_names_what_changed() {
+        let scorer = testing::scorer(vec![0.0; 5], [1.0; 3]);
+        let other_model = testing::scorer(vec![0.0; 5], [1.0; 3]);
+        let parties = PartySet::builtin();
+        let mut retemplated = parties.clone();
+        retemplated.templates.condemn = "{party} is condemned.".into();
+        let base = fingerprint(&options(&["a.jsonl"], "out.jsonl"), &scorer, &parties).unwrap();
+        let same =
+            fingerprint(&options(&["a.jsonl"], "out.jsonl"), &other_model, &parties).unwrap();
+        assert_eq!(
+            base, same,
+            "the same model content gives the same fingerprint"
+        );
+        let fp = |inputs: &[&str], out: &str, parties: &PartySet| {
+            fingerprint(&options(inputs, out), &scorer, parties).unwrap()
+        };
+        assert_eq!(
+            changed(&base, &fp(&["b.jsonl"], "out.jsonl", &parties)),
+            ["inputs"]
+        );
+        assert_eq!(
+            changed(&base, &fp(&["a.jsonl"], "out.jsonl", &retemplated)),
+            ["parties"]
+        );
+        assert_eq!(
+            changed(&base, &fp(&["a.jsonl"], "out.parquet", &parties)),
+            ["format"]
+        );
+        let renamed = crate::score::Scorer::from_trained(
+            "another",
+            Box::new(testing::FixedLogits(vec![0.0; 5])),
+            tokenizers::Tokenizer::new(tokenizers::models::wordpiece::WordPiece::default()),
+            [1.0; 3],
+            [0.5; 3],
+            Default::default(),
+        );
+        let renamed = fingerprint(&options(&["a.jsonl"], "out.jsonl"), &renamed, &parties).unwrap();
+        assert_eq!(changed(&base, &renamed), ["model"]);
+    }
 }

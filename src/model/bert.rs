@@ -6,7 +6,7 @@
 //! Weight names follow Hugging Face's `BertModel` (`embeddings.*`,
 //! `encoder.layer.N.*`, `pooler.*`), with or without a `bert.` prefix.
 
-use candle_core::{DType, Device, Module, Result, Tensor, Var, D};
+use candle_core::{DType, Device, Result, Tensor, Var, D};
 use candle_nn::VarBuilder;
 use serde::Deserialize;
 
@@ -562,7 +562,8 @@ impl StanceHead {
         })
     }
 
-    /// Pooled representation from hidden states after the encoder.
+    /// Logits of the head from the encoder's hidden states: mean pooling over
+    /// the mask, dropout when training, then the linear head.
     pub fn head_logits(&self, hidden: &Tensor, mask: &Tensor, mode: Mode) -> Result<Tensor> {
         let pooled = mode.dropout(&mean_pool(hidden, mask)?)?;
         self.head.forward(&pooled)
@@ -602,11 +603,5 @@ impl SequenceClassifier for StanceHead {
         Ok(self
             .head_logits(&hidden, &input.mask, Mode::Infer)?
             .to_dtype(DType::F32)?)
-    }
-}
-
-impl Module for Dense {
-    fn forward(&self, xs: &Tensor) -> Result<Tensor> {
-        Dense::forward(self, xs)
     }
 }

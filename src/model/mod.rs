@@ -262,7 +262,6 @@ fn first_tensor_with_nan(bytes: &[u8]) -> Option<String> {
 pub struct LoadedClassifier {
     pub model: Box<dyn SequenceClassifier>,
     pub labels: Vec<String>,
-    pub pad_id: u32,
     pub max_positions: usize,
 }
 
@@ -332,7 +331,6 @@ pub fn load_sequence_classifier(
     Ok(LoadedClassifier {
         model: boxed,
         labels,
-        pad_id: head.pad_token_id.unwrap_or(0),
         max_positions: positions.saturating_sub(offset).max(8),
     })
 }

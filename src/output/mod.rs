@@ -85,7 +85,6 @@ use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
 use serde::{Deserialize, Serialize};
 
-use crate::input::InputError;
 use crate::types::{RecordOrigin, ScoreRow};
 
 /// Version of the state file layout; bump on any incompatible change.
@@ -142,15 +141,6 @@ impl OutputTarget {
 pub struct Reject {
     pub origin: RecordOrigin,
     pub reason: String,
-}
-
-impl From<InputError> for Reject {
-    fn from(e: InputError) -> Reject {
-        Reject {
-            origin: e.origin,
-            reason: e.reason,
-        }
-    }
 }
 
 /// The run's totals, committed with each checkpoint (for the summary of a
@@ -383,11 +373,6 @@ impl OutputSink {
             counters: state.counters,
         };
         Ok((sink, point))
-    }
-
-    /// The file rejects are written to once the run finishes.
-    pub fn rejects_path(&self) -> &Path {
-        &self.paths.rejects
     }
 
     /// Writes the rows of one article (all of them, so that a checkpoint

@@ -713,6 +713,26 @@ mod tests {
     }
 
     #[test]
+    fn trained_probabilities_are_sigmoids_of_tempered_logits_and_holder_outputs() {
+        let scorer = testing::scorer(vec![2.0, 0.0, -1.0, 3.0, -3.0], [2.0, 1.0, 0.5]);
+        let scores = scorer.probabilities(&[vec![2.0, 0.0, -1.0, 3.0, -3.0]]);
+        let expected = [sigmoid(1.0), 0.5, sigmoid(-2.0)];
+        for (got, want) in scores.labels.iter().zip(expected) {
+            assert!((got - want).abs() < 1e-6, "{got} vs {want}");
+        }
+        // The holder outputs are not tempered.
+        let holder = scores.holder.expect("holder outputs");
+        assert!(
+            (holder[0] - sigmoid(3.0)).abs() < 1e-6 && (holder[1] - sigmoid(-3.0)).abs() < 1e-6
+        );
+        // 0.5 is at the threshold: labelled; below it: not.
+        assert_eq!(
+            scorer.labels_for(&[0.5, 0.49994, 0.9]),
+            ["condemn", "ceasefire"]
+        );
+    }
+
+    #[test]
     fn finds_nli_labels_by_name() {
         let labels: Vec<String> = ["CONTRADICTION", "NEUTRAL", "ENTAILMENT"]
             .iter()
@@ -730,5 +750,44 @@ mod tests {
             .collect();
         assert_eq!(nli_label_ids(&two).unwrap(), (0, 1));
         assert!(nli_label_ids(&["LABEL_0".to_string(), "LABEL_1".to_string()]).is_err());
+    }
+}
+
+/// A scorer for unit tests: a classifier that returns fixed logits.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+
+    /// Returns `logits` for every sequence of a batch.
+    pub struct FixedLogits(pub Vec<f32>);
+
+    impl SequenceClassifier for FixedLogits {
+        fn logits(&self, batch: &Batch) -> anyhow::Result<candle_core::Tensor> {
+            let rows: Vec<f32> = (0..batch.len()).flat_map(|_| self.0.clone()).collect();
+            Ok(candle_core::Tensor::from_vec(
+                rows,
+                (batch.len(), self.0.len()),
+                &Device::Cpu,
+            )?)
+        }
+    }
+
+    /// A trained-kind scorer over [`FixedLogits`], with holder outputs.
+    pub fn scorer(logits: Vec<f32>, temperature: [f32; NUM_LABELS]) -> Scorer {
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/parity/bert/tokenizer.json");
+        let tokenizer = configure_tokenizer(load_tokenizer(&path).unwrap(), 128).unwrap();
+        let input = InputOptions {
+            holder_outputs: true,
+            ..Default::default()
+        };
+        Scorer::from_trained(
+            "fixed",
+            Box::new(FixedLogits(logits)),
+            tokenizer,
+            temperature,
+            [0.5; NUM_LABELS],
+            input,
+        )
     }
 }

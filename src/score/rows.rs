@@ -178,3 +178,73 @@ fn evidence<'a>(
         attribution: speaker::attribution(text),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::score::testing;
+    use crate::types::RecordOrigin;
+
+    fn scores(labels: [f32; 3], holds: f32, author: f32) -> RequestScores {
+        RequestScores {
+            labels,
+            holder: Some([holds, author]),
+        }
+    }
+
+    #[test]
+    fn implicit_rows_only_with_a_label_and_holders_only_on_labelled_rows() {
+        let parties = PartySet::builtin();
+        let matcher = PartyMatcher::new(&parties).unwrap();
+        let text = "Russia condemned the siege. It was quiet.";
+        let article = Article {
+            id: "a".into(),
+            text: text.into(),
+            meta: Default::default(),
+            origin: RecordOrigin {
+                file: "-".into(),
+                line: 1,
+            },
+        };
+        let spans = [
+            SentenceSpan { start: 0, end: 27 },
+            SentenceSpan { start: 28, end: 41 },
+        ];
+        let (israel, russia) = (
+            parties.index_of("israel").unwrap(),
+            parties.index_of("russia").unwrap(),
+        );
+        let sentences = article_targets(text, &spans, &matcher, &[israel, russia]);
+        assert_eq!(sentences[0].targets[1].mentions[0].text, "Russia");
+        assert!(
+            sentences[0].targets[0].mentions.is_empty(),
+            "israel is implicit"
+        );
+        assert_eq!(requests(text, &sentences, &parties).len(), 4);
+        let scorer = testing::scorer(vec![0.0; 5], [1.0; 3]);
+        let all = [
+            scores([0.9, 0.0, 0.0], 0.1, 0.2), // israel, implicit, condemned by Russia
+            scores([0.0, 0.0, 0.0], 0.9, 0.2), // russia, named, no label: the holder
+            scores([0.1, 0.0, 0.0], 0.0, 0.9), // israel, implicit, no label: no row
+            scores([0.0, 0.0, 0.0], 0.0, 0.9), // russia, implicit, no label: no row
+        ];
+        let rows = article_rows(
+            &article,
+            &sentences,
+            &all,
+            &scorer,
+            &parties,
+            Keep::Published,
+        );
+        let keys: Vec<(usize, &str, Option<&str>)> = rows
+            .iter()
+            .map(|r| (r.sentence_index, r.party.as_str(), r.holder.as_deref()))
+            .collect();
+        assert_eq!(keys, [(0, "israel", Some("russia")), (0, "russia", None)]);
+        assert_eq!(rows[0].labels, ["condemn"]);
+        assert!(rows[0].mentions.is_empty());
+        assert_eq!((rows[1].mentions[0].start, rows[1].mentions[0].end), (0, 6));
+        let every = article_rows(&article, &sentences, &all, &scorer, &parties, Keep::All);
+        assert_eq!(every.len(), 4, "evaluation keeps every scored pair");
+    }
+}
