@@ -1088,6 +1088,11 @@ pub fn finish(
     let builtin = PartySet::builtin();
     let builtin_matcher = PartyMatcher::new(&builtin)?;
 
+    // Calibration starts from the raw model (temperature 1), also when the
+    // card of a calibrated model is rewritten (`--card-only`).
+    let mut raw_spec = StanceModelSpec::read(dir)?;
+    raw_spec.temperature = [1.0; NUM_LABELS];
+    write_spec(dir, &raw_spec)?;
     let uncalibrated = load_saved(dir)?;
     let dev_raw = eval::predict(
         &uncalibrated,

@@ -26,8 +26,8 @@ const DECIDE: f32 = 0.5;
 #[derive(Debug, Clone)]
 pub struct SentenceEvidence<'a> {
     /// Per candidate party: its id, the model's "holds" probability (None
-    /// without holder outputs), and whether the surface rules put it in the
-    /// speaker's place.
+    /// without holder outputs; 0 for a party not named in the sentence), and
+    /// whether the surface rules put it in the speaker's place.
     pub parties: Vec<(&'a str, Option<f32>, bool)>,
     /// The model's "author's voice" probability, averaged over the sentence's
     /// scored parties (None without holder outputs).

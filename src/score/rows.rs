@@ -169,7 +169,12 @@ fn evidence<'a>(
             .map(|(t, s)| {
                 (
                     parties.parties[t.party].id.as_str(),
-                    s.holder.map(|h| h[0]),
+                    // Only a party named in the sentence can be its speaker
+                    // there; one that is not named speaks through a pronoun
+                    // or an office, which the tracker resolves from earlier
+                    // sentences (the model's guess for an unnamed party
+                    // leans toward whoever speaks most in the training data).
+                    s.holder.map(|h| if t.mentions.is_empty() { 0.0 } else { h[0] }),
                     t.mentions.iter().any(|m| speaker::speaks(text, m)),
                 )
             })
