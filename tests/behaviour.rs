@@ -11,8 +11,9 @@ use stance::model::device::{self, DeviceChoice};
 use stance::parties::PartySet;
 use stance::score::Scorer;
 
-/// Share of fully right cases the default model must keep.
-const FLOOR: f64 = 0.0;
+/// Share of fully right cases the default model must keep: it measured
+/// 0.615 (model card); the floor leaves room for a retrain's noise.
+const FLOOR: f64 = 0.58;
 
 #[test]
 fn behaviour_suite() {

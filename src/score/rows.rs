@@ -174,7 +174,8 @@ fn evidence<'a>(
                     // or an office, which the tracker resolves from earlier
                     // sentences (the model's guess for an unnamed party
                     // leans toward whoever speaks most in the training data).
-                    s.holder.map(|h| if t.mentions.is_empty() { 0.0 } else { h[0] }),
+                    s.holder
+                        .map(|h| if t.mentions.is_empty() { 0.0 } else { h[0] }),
                     t.mentions.iter().any(|m| speaker::speaks(text, m)),
                 )
             })
