@@ -1,0 +1,343 @@
+//! The model card (markdown + JSON): every figure of a training run.
+
+use super::*;
+
+/// The model card (markdown + JSON) written next to the trained weights.
+#[derive(Debug, Clone, Serialize)]
+pub struct ModelCard {
+    pub name: String,
+    pub command: String,
+    pub options: TrainOptions,
+    pub encoder: String,
+    pub trained_weights_bytes: u64,
+    pub train_examples: usize,
+    pub epochs: Vec<EpochLog>,
+    pub best_epoch: usize,
+    /// Epochs whose mean weights are shipped (empty: `best_epoch`'s own).
+    pub averaged_epochs: Vec<usize>,
+    pub training_seconds: f64,
+    pub calibration: Calibration,
+    /// The thresholds the model ships with.
+    pub thresholds: [f32; NUM_LABELS],
+    /// Dev at the shipped thresholds and temperatures.
+    pub dev: eval::Report,
+    /// Dev at thresholds 0.5 (shipped temperatures; they do not move 0.5).
+    pub dev_at_half: eval::Report,
+    /// Train at the shipped thresholds, in-sample.
+    pub train: eval::Report,
+    pub cross_validation: Option<CrossValidation>,
+    /// The behaviour suite (`tests/behaviour/suite.toml`), never used to choose anything.
+    pub behaviour: behaviour::BehaviourReport,
+}
+
+/// What a training run learnt about itself, as its card recorded it: lets
+/// [`finish`] rewrite the card of a model already trained (`--card-only`).
+pub fn outcome_from_card(dir: &Path, opts: &TrainOptions) -> anyhow::Result<(TrainOutcome, f64)> {
+    let path = dir.join("model_card.json");
+    let text = std::fs::read_to_string(&path).with_context(|| {
+        format!(
+            "{}: cannot read (--card-only needs a trained model)",
+            path.display()
+        )
+    })?;
+    let card: serde_json::Value = serde_json::from_str(&text)
+        .with_context(|| format!("{}: not a model card", path.display()))?;
+    anyhow::ensure!(
+        card["cross_validation"].is_null(),
+        "{}: --card-only cannot redo a card with cross-validation",
+        path.display()
+    );
+    let field = |name: &str| {
+        card.get(name)
+            .cloned()
+            .with_context(|| format!("{}: no {name}", path.display()))
+    };
+    let outcome = TrainOutcome {
+        train_examples: serde_json::from_value(field("train_examples")?)?,
+        epochs: serde_json::from_value(field("epochs")?)?,
+        best_epoch: serde_json::from_value(field("best_epoch")?)?,
+        averaged_epochs: serde_json::from_value(field("averaged_epochs")?)?,
+        out_dir: opts.out_dir.clone(),
+        cross_validation: None,
+    };
+    Ok((outcome, serde_json::from_value(field("training_seconds")?)?))
+}
+
+/// Calibrates, evaluates the saved model on dev and train, writes the card.
+pub fn finish(
+    opts: &TrainOptions,
+    dir: &Path,
+    outcome: &TrainOutcome,
+    command: &str,
+    training_seconds: f64,
+) -> anyhow::Result<ModelCard> {
+    let parties = PartySet::from_file(&opts.parties_file)?;
+    let matcher = PartyMatcher::new(&parties)?;
+    let dev = GoldSet::load(
+        &opts.dev_dir.join("articles.jsonl"),
+        &opts.dev_dir.join("gold.jsonl"),
+    )?;
+    let train = opts.load_train()?;
+    // Dev is measured as `stance eval` measures it: with the built-in parties.
+    let builtin = PartySet::builtin();
+    let builtin_matcher = PartyMatcher::new(&builtin)?;
+
+    // Calibration starts from the raw model (temperature 1), also when the
+    // card of a calibrated model is rewritten (`--card-only`).
+    let mut raw_spec = StanceModelSpec::read(dir)?;
+    raw_spec.temperature = [1.0; NUM_LABELS];
+    write_spec(dir, &raw_spec)?;
+    let uncalibrated = load_saved(dir)?;
+    let dev_raw = eval::predict(
+        &uncalibrated,
+        &dev,
+        &builtin,
+        &builtin_matcher,
+        &dev.parties(),
+    )?;
+    let cv = outcome.cross_validation.as_ref();
+    let calibration = calibrate(&dev_raw, cv.map(|cv| cv.temperature));
+    let mut spec = StanceModelSpec::read(dir)?;
+    spec.temperature = calibration.temperature;
+    spec.thresholds = cv.map_or([0.5; NUM_LABELS], |cv| cv.thresholds);
+    write_spec(dir, &spec)?;
+
+    let scorer = load_saved(dir)?;
+    let dev_predictions = eval::predict(&scorer, &dev, &builtin, &builtin_matcher, &dev.parties())?;
+    let train_predictions = eval::predict(&scorer, &train, &parties, &matcher, &train.parties())?;
+    let behaviour = behaviour::run(&scorer, &behaviour::load(Path::new(behaviour::SUITE))?)?;
+    let card = ModelCard {
+        name: opts.name.clone(),
+        command: command.to_string(),
+        options: opts.clone(),
+        encoder: opts.encoder.clone(),
+        trained_weights_bytes: std::fs::metadata(dir.join(&spec.weights))?.len(),
+        train_examples: outcome.train_examples,
+        epochs: outcome.epochs.clone(),
+        best_epoch: outcome.best_epoch,
+        averaged_epochs: outcome.averaged_epochs.clone(),
+        training_seconds,
+        calibration,
+        thresholds: spec.thresholds,
+        dev: eval::report(
+            scorer.name(),
+            &dev_predictions,
+            spec.thresholds,
+            eval::segmentation(&dev),
+            &builtin.ids(),
+        ),
+        dev_at_half: eval::report(
+            scorer.name(),
+            &dev_predictions,
+            [0.5; NUM_LABELS],
+            eval::segmentation(&dev),
+            &builtin.ids(),
+        ),
+        train: eval::report(
+            scorer.name(),
+            &train_predictions,
+            spec.thresholds,
+            eval::segmentation(&train),
+            &parties.ids(),
+        ),
+        cross_validation: outcome.cross_validation.clone(),
+        behaviour,
+    };
+    let json_path = dir.join("model_card.json");
+    std::fs::write(&json_path, serde_json::to_string_pretty(&card)? + "\n")
+        .with_context(|| format!("{}: cannot write", json_path.display()))?;
+    let md_path = dir.join("model_card.md");
+    std::fs::write(&md_path, render_card(&card))
+        .with_context(|| format!("{}: cannot write", md_path.display()))?;
+    Ok(card)
+}
+
+fn render_card(card: &ModelCard) -> String {
+    let mut md = String::new();
+    let o = &card.options;
+    md.push_str(&format!("# {}\n\n", card.name));
+    let context = if o.input.previous_sentence {
+        " [SEP] the article's previous sentence"
+    } else {
+        ""
+    };
+    md.push_str(&format!(
+        "Targeted stance model (condemn / support / ceasefire) of the `stance` project: the encoder `{}` fine-tuned as a cross-encoder over \"party name [SEP] sentence with the party's mentions «marked»{context}\", mean pooling, one sigmoid per label.\n\n",
+        card.encoder
+    ));
+    md.push_str(&format!("Produced by:\n\n```\n{}\n```\n\n", card.command));
+    md.push_str(&format!(
+        "- Training data: {} ({} examples: every annotated sentence × the parties its article was annotated for, plus parties named in it). Dev: `{}`.\n",
+        o.train_names(), card.train_examples, o.dev_dir.display()
+    ));
+    md.push_str(&format!(
+        "- Fine-tuned: encoder layers {}.. and the head; AdamW lr {}, batch {}, dropout {}, max length {}, seed {}, up to {} epochs (patience {}).\n",
+        o.train_from_layer, o.learning_rate, o.batch_size, o.dropout, o.max_length, o.seed, o.epochs, o.patience
+    ));
+    md.push_str(&format!(
+        "- Shipped weights: `trained.safetensors` ({:.1} MB, f16), laid over the encoder fetched by `make setup`.\n- Run time: {:.0} s on this machine ({} CPU threads){}.\n\n",
+        card.trained_weights_bytes as f64 / 1e6,
+        card.training_seconds,
+        rayon::current_num_threads(),
+        card.cross_validation.as_ref().map_or(String::new(), |cv| format!(", of which cross-validation {:.0} s", cv.seconds))
+    ));
+    md.push_str("## Epochs (dev metrics at threshold 0.5, temperature 1)\n\n| epoch | train loss | dev macro-F1 | condemn | support | ceasefire | seconds |\n|---|---|---|---|---|---|---|\n");
+    for e in &card.epochs {
+        let dev = |f: fn(&DevEpoch) -> f64| {
+            e.dev
+                .as_ref()
+                .map_or("-".to_string(), |d| format!("{:.3}", f(d)))
+        };
+        md.push_str(&format!(
+            "| {} | {:.4} | {} | {} | {} | {} | {:.0} |\n",
+            e.epoch,
+            e.train_loss,
+            dev(|d| d.macro_f1),
+            dev(|d| d.f1[0]),
+            dev(|d| d.f1[1]),
+            dev(|d| d.f1[2]),
+            e.seconds
+        ));
+    }
+    let last_epoch = card.epochs.last().map_or(0, |e| e.epoch);
+    let averaged = !card.averaged_epochs.is_empty();
+    let epoch_chosen_on_dev =
+        !(averaged || card.best_epoch == last_epoch && last_epoch == o.epochs);
+    if averaged {
+        let (first, last) = (
+            card.averaged_epochs[0],
+            card.averaged_epochs[card.averaged_epochs.len() - 1],
+        );
+        md.push_str(&format!(
+            "\nShipped weights: the mean of epochs {first}–{last} (checkpoint averaging, `--average-last {}`); the schedule alone chose them, dev only watched.\n\n",
+            o.average_last
+        ));
+    } else {
+        let selection = if epoch_chosen_on_dev {
+            "best dev macro-F1: a choice made on dev"
+        } else {
+            "the last epoch, which is also the best on dev: the training schedule alone chose it"
+        };
+        md.push_str(&format!(
+            "\nSelected epoch: {} ({selection}).\n\n",
+            card.best_epoch
+        ));
+    }
+
+    let fmt_thresholds = |t: &[f32; NUM_LABELS]| {
+        t.iter()
+            .map(|v| format!("{v:.2}"))
+            .collect::<Vec<_>>()
+            .join(" / ")
+    };
+    let shipped = fmt_thresholds(&card.thresholds);
+    let dev_note = match (&card.cross_validation, epoch_chosen_on_dev) {
+        (Some(_), false) => "held out: nothing fitted on it",
+        (Some(_), true) => "held out but for the epoch choice",
+        (None, _) => "ECE in-sample: temperatures fitted on dev",
+    };
+    md.push_str(
+        "## Results (closed world: annotated sentences × the parties of the gold file)\n\n",
+    );
+    md.push_str("Thresholds are condemn / support / ceasefire; the labels' F1 and PR-AUC follow the same order.\n\n");
+    md.push_str("| split | thresholds | pairs | macro-F1 | condemn F1 | support F1 | ceasefire F1 | condemn PR-AUC | support PR-AUC | ceasefire PR-AUC | ECE |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+    let mut rows: Vec<(String, String, &eval::Report)> = vec![
+        (format!("dev ({dev_note})"), shipped.clone(), &card.dev),
+        (
+            "dev at 0.5 (for comparison)".into(),
+            fmt_thresholds(&[0.5; NUM_LABELS]),
+            &card.dev_at_half,
+        ),
+        (
+            "train (in-sample: trained on it)".into(),
+            shipped,
+            &card.train,
+        ),
+    ];
+    if let Some(cv) = &card.cross_validation {
+        let k = cv.folds.len();
+        rows.push((
+            format!("train, {k}-fold cross-validated (out-of-fold, temperature 1)"),
+            fmt_thresholds(&[0.5; NUM_LABELS]),
+            &cv.at_half,
+        ));
+        rows.push((
+            format!("train, {k}-fold cross-validated, at the thresholds chosen on these scores (optimistic)"),
+            fmt_thresholds(&cv.thresholds),
+            &cv.at_chosen,
+        ));
+    }
+    for (split, thresholds, r) in rows {
+        let f = |l: &str| r.labels[l].metrics.f1;
+        let ap = |l: &str| {
+            r.labels[l]
+                .metrics
+                .pr_auc
+                .map(|v| format!("{v:.3}"))
+                .unwrap_or_else(|| "-".into())
+        };
+        md.push_str(&format!(
+            "| {split} | {thresholds} | {} | {:.3} | {:.3} | {:.3} | {:.3} | {} | {} | {} | {:.3} |\n",
+            r.pairs, r.macro_f1, f("condemn"), f("support"), f("ceasefire"), ap("condemn"), ap("support"), ap("ceasefire"), r.ece
+        ));
+    }
+    if let Some(cv) = &card.cross_validation {
+        md.push_str(&format!(
+            "\n## Cross-validation on train\n\n{} folds, grouped by article (articles shuffled with the seed, dealt round-robin); each fold is trained with the recipe above (all epochs, no dev) and scores its held-out articles. The out-of-fold scores fit the shipped per-label temperatures and then choose the shipped thresholds (best out-of-fold F1 on the grid 0.05–0.95, ties to the nearest 0.5). {:.0} s.\n\n| fold | held-out articles | train examples | pairs | out-of-fold macro-F1 at 0.5 | seconds |\n|---|---|---|---|---|---|\n",
+            cv.folds.len(),
+            cv.seconds
+        ));
+        for f in &cv.folds {
+            md.push_str(&format!(
+                "| {} | {} | {} | {} | {:.3} | {:.0} |\n",
+                f.fold,
+                f.held_out_articles.len(),
+                f.train_examples,
+                f.pairs,
+                f.macro_f1,
+                f.seconds
+            ));
+        }
+    }
+    let c = &card.calibration;
+    let ece_dev_note = if c.fitted_on == "dev" {
+        "in-sample: fitted and measured on all of dev"
+    } else {
+        "held out"
+    };
+    md.push_str(&format!(
+        "\n## Calibration\n\nPer-label temperature on the logit, fitted on {}: condemn {:.3}, support {:.3}, ceasefire {:.3}. Dev ECE (10 bins, all labels): uncalibrated {:.4}; with these temperatures {:.4} ({ece_dev_note}); cross-fitted on dev (temperatures fitted on one half of dev's articles, measured on the other) {:.4}.\n",
+        c.fitted_on, c.temperature[0], c.temperature[1], c.temperature[2], c.ece_uncalibrated, c.ece_dev, c.ece_cross_fitted
+    ));
+    md.push_str("\n## Per party on dev (F1 at the shipped thresholds; positives in brackets)\n\n| party | condemn | support | ceasefire |\n|---|---|---|---|\n");
+    for (party, labels) in &card.dev.parties {
+        let cell = |l: &str| {
+            format!(
+                "{:.2} ({})",
+                labels[l].metrics.f1, labels[l].metrics.positives
+            )
+        };
+        md.push_str(&format!(
+            "| {party} | {} | {} | {} |\n",
+            cell("condemn"),
+            cell("support"),
+            cell("ceasefire")
+        ));
+    }
+    let h = &card.dev.holder;
+    md.push_str(&format!(
+        "\n## Holder on dev\n\nHolder accuracy {:.3} over {} labelled gold rows (contract: a gold slug outside the built-in parties counts as `other`). Predicted → gold:\n\n| predicted | gold (count) |\n|---|---|\n",
+        h.accuracy, h.rows
+    ));
+    for (predicted, gold) in &h.confusion {
+        let cells: Vec<String> = gold.iter().map(|(g, n)| format!("{g} {n}")).collect();
+        md.push_str(&format!("| {predicted} | {} |\n", cells.join(", ")));
+    }
+    md.push_str(&format!(
+        "\n## Behaviour suite\n\n`tests/behaviour/suite.toml` ({} cases from the guidelines' templates, written before this model was trained; nothing was chosen on it): share of cases fully right (every party's labels and the holder).\n\n{}",
+        card.behaviour.cases,
+        behaviour::render(&card.behaviour)
+    ));
+    md.push_str("\nThe held-out test split was never seen. Numbers come from `model_card.json`, written by the same run.\n");
+    md
+}

@@ -1,0 +1,114 @@
+//! Training examples: every annotated sentence × its candidate parties,
+//! with the labels and the holder targets.
+
+use super::*;
+
+/// Outputs of the head when training with holder outputs.
+const MAX_OUTPUTS: usize = NUM_LABELS + HOLDER_OUTPUTS;
+
+/// One training or dev example: the labels, then (with holder outputs)
+/// "holds" and "author"; `weight` 0 leaves an output out of the loss.
+pub(super) struct Example {
+    pub(super) input: Encoded,
+    pub(super) target: [f32; MAX_OUTPUTS],
+    pub(super) weight: [f32; MAX_OUTPUTS],
+}
+
+/// Gold holder slugs that name a party of the extended file by another name.
+fn holder_slug(slug: &str) -> &str {
+    match slug {
+        "eu" => "european_union",
+        "uk" => "united_kingdom",
+        "us" | "usa" => "united_states",
+        "un" => "united_nations",
+        other => other,
+    }
+}
+
+/// Builds examples for every annotated sentence of `gold`.
+pub(super) fn examples(
+    gold: &GoldSet,
+    setup: &Setup,
+    input: InputOptions,
+) -> anyhow::Result<Vec<Example>> {
+    let (parties, matcher, tokenizer) = (&setup.parties, &setup.matcher, &setup.tokenizer);
+    let index = gold.article_index();
+    // Parties annotated per article: the closed world of that article.
+    let mut article_parties: HashMap<usize, BTreeSet<String>> = HashMap::new();
+    for row in gold.rows.iter().filter(|r| r.party != eval::gold::NO_PARTY) {
+        article_parties
+            .entry(index[row.article_id.as_str()])
+            .or_default()
+            .insert(row.party.clone());
+    }
+    let all_parties = gold.parties();
+    let world: HashMap<(usize, usize, String), [bool; NUM_LABELS]> = gold
+        .closed_world(&all_parties)
+        .into_iter()
+        .map(|p| ((p.article, p.sentence, p.party.clone()), p.gold))
+        .collect();
+    // Holders of each sentence: everyone who holds one of its stances.
+    let mut holders: HashMap<(usize, usize), BTreeSet<String>> = HashMap::new();
+    for row in gold.rows.iter().filter(|r| r.labels().iter().any(|&l| l)) {
+        let slugs = row
+            .holder
+            .iter()
+            .flat_map(|h| h.split(';'))
+            .map(|h| holder_slug(h.trim()).to_string());
+        holders
+            .entry((index[row.article_id.as_str()], row.sentence_index))
+            .or_default()
+            .extend(slugs);
+    }
+    let mut out = Vec::new();
+    for (article, sentence_index) in gold.annotated_sentences() {
+        let sentence = &gold.articles[article].sentences[sentence_index];
+        let sentence_holders = holders.get(&(article, sentence_index));
+        let found = matcher.find(sentence);
+        let mut candidates: BTreeSet<String> =
+            article_parties.get(&article).cloned().unwrap_or_default();
+        candidates.extend(found.iter().map(|m| parties.parties[m.party].id.clone()));
+        for party_id in candidates {
+            let Some(p) = parties.index_of(&party_id) else {
+                continue;
+            };
+            let gold_labels = world
+                .get(&(article, sentence_index, party_id.clone()))
+                .copied()
+                .unwrap_or([false; NUM_LABELS]);
+            let mentions = party_mentions(matcher, sentence, p);
+            let request = ScoreRequest {
+                sentence,
+                previous: eval::previous_sentence(
+                    &gold.articles[article].sentences,
+                    sentence_index,
+                ),
+                party: &parties.parties[p],
+                mentions: &mentions,
+            };
+            let mut target = [0.0; MAX_OUTPUTS];
+            let mut weight = [0.0; MAX_OUTPUTS];
+            for l in 0..NUM_LABELS {
+                target[l] = if gold_labels[l] { 1.0 } else { 0.0 };
+                weight[l] = 1.0;
+            }
+            if input.holder_outputs {
+                // "holds": is this party among the sentence's holders (0 in a
+                // sentence without stance). "author": only where there is a stance.
+                target[NUM_LABELS] =
+                    sentence_holders.is_some_and(|h| h.contains(&party_id)) as u8 as f32;
+                weight[NUM_LABELS] = 1.0;
+                if let Some(h) = sentence_holders {
+                    target[NUM_LABELS + 1] = h.contains(holder::AUTHOR) as u8 as f32;
+                    weight[NUM_LABELS + 1] = 1.0;
+                }
+            }
+            out.push(Example {
+                input: score::encode_stance_input(tokenizer, &request, input)?,
+                target,
+                weight,
+            });
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,386 @@
+//! One fine-tuning run: the training loop, its schedule and initialisation,
+//! the frozen-layer cache, and checkpoint averaging.
+
+use super::*;
+
+/// Numerically stable binary cross-entropy on logits, the weighted mean
+/// over all entries (weight 0: not in the loss).
+fn bce_with_logits(
+    logits: &Tensor,
+    targets: &Tensor,
+    weights: &Tensor,
+) -> candle_core::Result<Tensor> {
+    // max(x, 0) - x*y + log(1 + exp(-|x|))
+    let relu = logits.relu()?;
+    let xy = (logits * targets)?;
+    let soft = (logits.abs()?.neg()?.exp()? + 1.0)?.log()?;
+    let losses = ((relu - xy)? + soft)?;
+    (losses * weights)?.sum_all()? / weights.sum_all()?.to_scalar::<f32>()?.max(1e-6) as f64
+}
+/// A fine-tuned model: the head as the last epoch left it (or the average,
+/// when averaging), and the weights to ship.
+pub(super) struct FineTuned {
+    pub(super) head: StanceHead,
+    pub(super) weights: HashMap<String, Tensor>,
+    pub(super) epochs: Vec<EpochLog>,
+    pub(super) best_epoch: usize,
+    pub(super) averaged_epochs: Vec<usize>,
+}
+/// One fine-tuning run over `train`, seeded by `seed` (initialisation, data
+/// order, dropout). With `dev`, each epoch is scored on it and the best dev
+/// macro-F1 is selected (stopping after `patience` epochs without gain);
+/// without, the last epoch is. With `average_last` K > 1 the mean of the
+/// last K epochs' weights is shipped instead, and `head` holds it too.
+pub(super) fn fine_tune(
+    opts: &TrainOptions,
+    setup: &Setup,
+    train: &[Example],
+    seed: u64,
+    dev: Option<&GoldSet>,
+    run_name: &str,
+) -> anyhow::Result<FineTuned> {
+    let (device, config) = (&setup.device, &setup.config);
+    let mut rng = StdRng::seed_from_u64(seed);
+    bert::seed_dropout(seed);
+    let mut head = init_model(
+        &setup.encoder,
+        config,
+        device,
+        &mut rng,
+        opts.input.outputs(),
+    )?;
+    let vars = head.trainable(opts.train_from_layer)?;
+    let mut optimizer = AdamW::new(
+        vars.iter().map(|(_, v)| v.clone()).collect(),
+        ParamsAdamW {
+            lr: opts.learning_rate,
+            weight_decay: 0.01,
+            ..Default::default()
+        },
+    )?;
+
+    // Frozen layers run once: cache each example's hidden states below the trained layers.
+    let cached = if opts.train_from_layer > 0 {
+        Some(frozen_states(&head, train, opts.train_from_layer)?)
+    } else {
+        None
+    };
+
+    let mut logs = Vec::new();
+    let averaging = opts.average_last > 1;
+    // Best epoch so far by merit; its weights are kept only when they can ship (not averaging).
+    let mut best: Option<(f64, usize)> = None;
+    let mut best_weights = None;
+    let steps_per_epoch = train.len().div_ceil(opts.batch_size);
+    let total_steps = steps_per_epoch * opts.epochs;
+    let mut step = 0;
+    let first_averaged = opts.epochs + 1 - opts.average_last.max(1);
+    let mut average = WeightAverage::default();
+    for epoch in 1..=opts.epochs {
+        let started = Instant::now();
+        let batches = shuffled_batches(train, opts.batch_size, &mut rng);
+        let bar = indicatif::ProgressBar::new(steps_per_epoch as u64).with_style(
+            indicatif::ProgressStyle::with_template(
+                "{msg} [{bar:30}] {pos}/{len} steps, {per_sec}, eta {eta}",
+            )
+            .expect("valid template"),
+        );
+        bar.set_message(format!("{run_name}epoch {epoch}/{}", opts.epochs));
+        let mut loss_sum = 0.0;
+        for batch_ids in &batches {
+            optimizer.set_learning_rate(opts.learning_rate * schedule(step, total_steps));
+            step += 1;
+            let batch = Batch::from_sequences(batch_ids.iter().map(|&i| &train[i].input));
+            let input = head.pad(&batch)?;
+            let mode = Mode::Train {
+                dropout: opts.dropout,
+            };
+            let hidden = match &cached {
+                Some(states) => {
+                    let xs = pad_states(states, batch_ids, batch.max_length, config.hidden_size)?;
+                    head.bert.run_layers(
+                        xs,
+                        &input.attention_bias()?,
+                        opts.train_from_layer..config.num_hidden_layers,
+                        mode,
+                    )?
+                }
+                None => head.bert.forward(&input, mode)?,
+            };
+            let logits = head.head_logits(&hidden, &input.mask, mode)?;
+            let outputs = opts.input.outputs();
+            let targets: Vec<f32> = batch_ids
+                .iter()
+                .flat_map(|&i| train[i].target[..outputs].to_vec())
+                .collect();
+            let targets = Tensor::from_vec(targets, (batch_ids.len(), outputs), device)?;
+            let weights: Vec<f32> = batch_ids
+                .iter()
+                .flat_map(|&i| train[i].weight[..outputs].to_vec())
+                .collect();
+            let weights = Tensor::from_vec(weights, (batch_ids.len(), outputs), device)?;
+            let loss = bce_with_logits(&logits, &targets, &weights)?;
+            optimizer.backward_step(&loss)?;
+            loss_sum += loss.to_scalar::<f32>()? as f64;
+            bar.inc(1);
+        }
+        bar.finish_and_clear();
+
+        let dev_epoch = match dev {
+            Some(dev) => {
+                let report = evaluate_in_memory(&head, setup, dev, opts)?;
+                Some(DevEpoch {
+                    macro_f1: report.macro_f1,
+                    f1: LABELS.map(|l| report.labels[l].metrics.f1),
+                })
+            }
+            None => None,
+        };
+        let log = EpochLog {
+            epoch,
+            train_loss: loss_sum / batches.len() as f64,
+            dev: dev_epoch,
+            seconds: started.elapsed().as_secs_f64(),
+        };
+        let dev_text = log.dev.map_or(String::new(), |d| {
+            format!(
+                ", dev macro-F1 {:.3} (condemn {:.3}, support {:.3}, ceasefire {:.3})",
+                d.macro_f1, d.f1[0], d.f1[1], d.f1[2]
+            )
+        });
+        eprintln!(
+            "{run_name}epoch {epoch}: loss {:.4}{dev_text}, {:.0} s",
+            log.train_loss, log.seconds
+        );
+        // Without dev, later epochs always win: the schedule alone decides.
+        let merit = log.dev.map_or(epoch as f64, |d| d.macro_f1);
+        if best.is_none_or(|(m, _)| merit > m) {
+            best = Some((merit, epoch));
+            if !averaging {
+                best_weights = Some(snapshot(&vars)?);
+            }
+        }
+        if averaging && epoch >= first_averaged {
+            average.add(epoch, snapshot(&vars)?)?;
+        }
+        logs.push(log);
+        let best_epoch = best.as_ref().map(|b| b.1).unwrap_or(epoch);
+        if epoch - best_epoch >= opts.patience {
+            eprintln!("no dev improvement for {} epochs: stopping", opts.patience);
+            break;
+        }
+    }
+    let (_, mut best_epoch) = best.context("no epoch was run")?;
+    let averaged_epochs = average.epochs.clone();
+    let weights = if let Some(mean) = average.mean()? {
+        for (name, var) in &vars {
+            var.set(&mean[name])?;
+        }
+        best_epoch = opts.epochs;
+        if let Some(dev) = dev {
+            let report = evaluate_in_memory(&head, setup, dev, opts)?;
+            let f1 = LABELS.map(|l| report.labels[l].metrics.f1);
+            eprintln!(
+                "{run_name}mean of epochs {averaged_epochs:?}: dev macro-F1 {:.3} (condemn {:.3}, support {:.3}, ceasefire {:.3})",
+                report.macro_f1, f1[0], f1[1], f1[2]
+            );
+        }
+        mean
+    } else {
+        best_weights.context("no epoch was run")?
+    };
+    Ok(FineTuned {
+        head,
+        weights,
+        epochs: logs,
+        best_epoch,
+        averaged_epochs,
+    })
+}
+/// Learning-rate factor: linear warm-up over the first 10% of steps, then linear decay to 0.
+fn schedule(step: usize, total: usize) -> f64 {
+    let warmup = (total / 10).max(1);
+    if step < warmup {
+        (step + 1) as f64 / warmup as f64
+    } else {
+        (total.saturating_sub(step)) as f64 / (total - warmup).max(1) as f64
+    }
+}
+
+/// Encoder weights plus a freshly initialised head (normal(0, 0.02), zero bias).
+fn init_model(
+    encoder: &ModelDir,
+    config: &BertConfig,
+    device: &Device,
+    rng: &mut StdRng,
+    outputs: usize,
+) -> anyhow::Result<StanceHead> {
+    let mut tensors: HashMap<String, Tensor> = encoder
+        .weights(device)?
+        .into_iter()
+        .map(|(k, v)| (k.strip_prefix("bert.").map(str::to_string).unwrap_or(k), v))
+        .collect();
+    let h = config.hidden_size;
+    let weights: Vec<f32> = (0..outputs * h).map(|_| normal(rng) * 0.02).collect();
+    tensors.insert(
+        format!("{HEAD_PREFIX}.weight"),
+        Tensor::from_vec(weights, (outputs, h), device)?,
+    );
+    tensors.insert(
+        format!("{HEAD_PREFIX}.bias"),
+        Tensor::zeros(outputs, DType::F32, device)?,
+    );
+    Ok(StanceHead::load(
+        VarBuilder::from_tensors(tensors, DType::F32, device),
+        config,
+        outputs,
+    )?)
+}
+
+/// Standard normal sample (Box–Muller), so the head's init depends only on the seed.
+fn normal(rng: &mut StdRng) -> f32 {
+    let u1: f32 = rng.random_range(f32::EPSILON..1.0);
+    let u2: f32 = rng.random();
+    (-2.0 * u1.ln()).sqrt() * (2.0 * std::f32::consts::PI * u2).cos()
+}
+
+/// Hidden states after layer `from - 1` for each example, unpadded (len, hidden).
+fn frozen_states(
+    head: &StanceHead,
+    examples: &[Example],
+    from: usize,
+) -> anyhow::Result<Vec<Tensor>> {
+    let started = Instant::now();
+    let lengths: Vec<usize> = examples.iter().map(|e| e.input.len()).collect();
+    let mut states = vec![None; examples.len()];
+    for plan in score::plan_batches(&lengths, 64, 64 * 64) {
+        let batch = Batch::from_sequences(plan.iter().map(|&i| &examples[i].input));
+        let input = head.pad(&batch)?;
+        let xs = head.bert.embed(&input, Mode::Infer)?;
+        let xs = head
+            .bert
+            .run_layers(xs, &input.attention_bias()?, 0..from, Mode::Infer)?;
+        for (row, &i) in plan.iter().enumerate() {
+            states[i] = Some(xs.get(row)?.narrow(0, 0, lengths[i])?.contiguous()?);
+        }
+    }
+    eprintln!(
+        "cached frozen layers 0..{from} for {} examples in {:.0} s",
+        examples.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(states
+        .into_iter()
+        .map(|s| s.expect("every example is in a batch"))
+        .collect())
+}
+
+/// Right-pads cached states of a batch to (batch, max_length, hidden).
+fn pad_states(
+    states: &[Tensor],
+    ids: &[usize],
+    max_length: usize,
+    hidden: usize,
+) -> candle_core::Result<Tensor> {
+    let rows = ids
+        .iter()
+        .map(|&i| {
+            let len = states[i].dim(0)?;
+            if len == max_length {
+                Ok(states[i].clone())
+            } else {
+                let pad = Tensor::zeros(
+                    (max_length - len, hidden),
+                    states[i].dtype(),
+                    states[i].device(),
+                )?;
+                Tensor::cat(&[&states[i], &pad], 0)
+            }
+        })
+        .collect::<candle_core::Result<Vec<_>>>()?;
+    Tensor::stack(&rows, 0)
+}
+
+/// Length-bucketed random batches: shuffle, sort chunks of 50 batches by
+/// length (less padding), shuffle the batches.
+fn shuffled_batches(examples: &[Example], batch_size: usize, rng: &mut StdRng) -> Vec<Vec<usize>> {
+    let mut order: Vec<usize> = (0..examples.len()).collect();
+    order.shuffle(rng);
+    let mut batches = Vec::new();
+    for chunk in order.chunks(batch_size * 50) {
+        let mut chunk = chunk.to_vec();
+        chunk.sort_by_key(|&i| examples[i].input.len());
+        batches.extend(chunk.chunks(batch_size).map(<[usize]>::to_vec));
+    }
+    batches.shuffle(rng);
+    batches
+}
+
+/// Running sum of weight snapshots, for checkpoint averaging.
+#[derive(Default)]
+struct WeightAverage {
+    sum: Option<HashMap<String, Tensor>>,
+    /// The epochs added so far.
+    epochs: Vec<usize>,
+}
+
+impl WeightAverage {
+    fn add(&mut self, epoch: usize, weights: HashMap<String, Tensor>) -> candle_core::Result<()> {
+        self.sum = Some(match self.sum.take() {
+            None => weights,
+            Some(sum) => sum
+                .into_iter()
+                .map(|(name, total)| Ok((name.clone(), (total + &weights[&name])?)))
+                .collect::<candle_core::Result<_>>()?,
+        });
+        self.epochs.push(epoch);
+        Ok(())
+    }
+
+    /// The elementwise mean of what was added; `None` if nothing was.
+    fn mean(self) -> candle_core::Result<Option<HashMap<String, Tensor>>> {
+        let n = self.epochs.len() as f64;
+        self.sum
+            .map(|sum| {
+                sum.into_iter()
+                    .map(|(name, total)| Ok((name, (total / n)?)))
+                    .collect()
+            })
+            .transpose()
+    }
+}
+
+fn snapshot(vars: &[(String, Var)]) -> anyhow::Result<HashMap<String, Tensor>> {
+    vars.iter()
+        .map(|(name, var)| Ok((name.clone(), var.as_tensor().detach().copy()?)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn weights(a: &[f32], b: f32) -> HashMap<String, Tensor> {
+        let mut w = HashMap::new();
+        w.insert("a".to_string(), Tensor::new(a, &Device::Cpu).unwrap());
+        w.insert("b".to_string(), Tensor::new(&[b], &Device::Cpu).unwrap());
+        w
+    }
+
+    #[test]
+    fn weight_average_is_the_elementwise_mean_of_the_added_epochs() {
+        let mut average = WeightAverage::default();
+        average.add(6, weights(&[1.0, -2.0], 0.5)).unwrap();
+        average.add(7, weights(&[2.0, 4.0], 1.5)).unwrap();
+        average.add(8, weights(&[6.0, 1.0], -0.5)).unwrap();
+        assert_eq!(average.epochs, vec![6, 7, 8]);
+        let mean = average.mean().unwrap().expect("three epochs were added");
+        assert_eq!(mean["a"].to_vec1::<f32>().unwrap(), vec![3.0, 1.0]);
+        assert_eq!(mean["b"].to_vec1::<f32>().unwrap(), vec![0.5]);
+    }
+
+    #[test]
+    fn weight_average_of_nothing_is_none() {
+        assert!(WeightAverage::default().mean().unwrap().is_none());
+    }
+}
