@@ -85,12 +85,7 @@ fn check_model(name: &str) {
             type_ids: u32s(&pair["token_type_ids"]),
             truncated: false,
         };
-        let logits = loaded
-            .model
-            .logits(&Batch::from_sequences([&seq]))
-            .unwrap()
-            .to_vec2::<f32>()
-            .unwrap();
+        let logits = loaded.model.logits(&Batch::from_sequences([&seq])).unwrap();
         worst = worst.max(max_diff(&logits[0], &f32s(&pair["logits"])));
     }
     // All pairs as one padded batch (masking must not leak padding into real tokens).
@@ -105,12 +100,7 @@ fn check_model(name: &str) {
             )
         })
         .collect();
-    let logits = loaded
-        .model
-        .logits(&Batch::from_sequences(&seqs))
-        .unwrap()
-        .to_vec2::<f32>()
-        .unwrap();
+    let logits = loaded.model.logits(&Batch::from_sequences(&seqs)).unwrap();
     for (i, row) in logits.iter().enumerate() {
         worst = worst.max(max_diff(row, &f32s(&batch["logits"][i])));
     }

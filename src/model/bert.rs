@@ -16,7 +16,7 @@ use super::cpu::{
     matmul::Weight,
     CpuEncoder, EncoderLayer, Linear, Norm,
 };
-use super::{Batch, SequenceClassifier};
+use super::{Batch, Logits, SequenceClassifier};
 
 /// Large negative added to attention scores of padding; exp() of it is 0 in
 /// f32 without the overflow that `f32::MIN` invites.
@@ -526,7 +526,7 @@ impl BertClassifier {
 }
 
 impl SequenceClassifier for BertClassifier {
-    fn logits(&self, batch: &Batch) -> anyhow::Result<Tensor> {
+    fn logits(&self, batch: &Batch) -> anyhow::Result<Logits> {
         let input = PaddedInput::new(
             batch,
             self.bert.config.pad_token_id,
@@ -536,7 +536,11 @@ impl SequenceClassifier for BertClassifier {
         let hidden = self.bert.forward(&input, Mode::Infer)?;
         let first = hidden.narrow(1, 0, 1)?.squeeze(1)?;
         let pooled = self.pooler.forward(&first)?.tanh()?;
-        Ok(self.classifier.forward(&pooled)?.to_dtype(DType::F32)?)
+        Ok(self
+            .classifier
+            .forward(&pooled)?
+            .to_dtype(DType::F32)?
+            .to_vec2()?)
     }
 }
 
@@ -597,11 +601,12 @@ impl StanceHead {
 }
 
 impl SequenceClassifier for StanceHead {
-    fn logits(&self, batch: &Batch) -> anyhow::Result<Tensor> {
+    fn logits(&self, batch: &Batch) -> anyhow::Result<Logits> {
         let input = self.pad(batch)?;
         let hidden = self.bert.forward(&input, Mode::Infer)?;
         Ok(self
             .head_logits(&hidden, &input.mask, Mode::Infer)?
-            .to_dtype(DType::F32)?)
+            .to_dtype(DType::F32)?
+            .to_vec2()?)
     }
 }

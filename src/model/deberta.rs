@@ -4,7 +4,7 @@ use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
 use candle_transformers::models::debertav2::{Config, DebertaV2SeqClassificationModel};
 
-use super::{Batch, SequenceClassifier};
+use super::{Batch, Logits, SequenceClassifier};
 
 pub struct DebertaClassifier {
     model: DebertaV2SeqClassificationModel,
@@ -66,7 +66,7 @@ impl DebertaClassifier {
 }
 
 impl SequenceClassifier for DebertaClassifier {
-    fn logits(&self, batch: &Batch) -> anyhow::Result<Tensor> {
+    fn logits(&self, batch: &Batch) -> anyhow::Result<Logits> {
         let (ids, types, mask) = batch.padded(self.pad_id);
         let shape = (batch.len(), batch.max_length);
         let ids = Tensor::from_vec(ids, shape, &self.device)?;
@@ -79,6 +79,7 @@ impl SequenceClassifier for DebertaClassifier {
         Ok(self
             .model
             .forward(&ids, types, Some(mask))?
-            .to_dtype(DType::F32)?)
+            .to_dtype(DType::F32)?
+            .to_vec2()?)
     }
 }

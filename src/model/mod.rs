@@ -11,6 +11,7 @@ pub mod deberta;
 pub mod device;
 pub mod hub;
 pub mod sentence_encoder;
+pub mod tokenize;
 pub mod xlm_roberta;
 
 use std::collections::BTreeMap;
@@ -20,6 +21,10 @@ use anyhow::{bail, Context};
 use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
 use serde::Deserialize;
+
+/// Logits of a batch: one row per sequence, one value per output. Plain
+/// numbers, so callers never touch tensors.
+pub type Logits = Vec<Vec<f32>>;
 
 /// One tokenized sequence.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,8 +100,8 @@ impl Batch {
 
 /// A model that maps each sequence of a batch to a row of logits.
 pub trait SequenceClassifier: Send + Sync {
-    /// (batch, num_labels) logits in f32.
-    fn logits(&self, batch: &Batch) -> anyhow::Result<Tensor>;
+    /// One row of logits per sequence of the batch, in batch order.
+    fn logits(&self, batch: &Batch) -> anyhow::Result<Logits>;
 }
 
 /// The fields of a Hugging Face `config.json` that decide how to load it.
@@ -142,6 +147,28 @@ impl HfConfigHead {
         );
         Ok(labels.into_iter().map(|(_, name)| name).collect())
     }
+}
+
+/// Batches of sequence indices: sorted by length (so padding is small),
+/// each within `max_batch` sequences and `token_budget` padded tokens.
+pub fn plan_batches(lengths: &[usize], max_batch: usize, token_budget: usize) -> Vec<Vec<usize>> {
+    let mut order: Vec<usize> = (0..lengths.len()).collect();
+    // Stable sort keeps input order among equal lengths: same batches every run.
+    order.sort_by_key(|&i| lengths[i]);
+    let mut batches = Vec::new();
+    let mut current: Vec<usize> = Vec::new();
+    for i in order {
+        // Sorted ascending, so this sequence is the longest of the batch so far.
+        let would_cost = (current.len() + 1) * lengths[i];
+        if !current.is_empty() && (current.len() >= max_batch.max(1) || would_cost > token_budget) {
+            batches.push(std::mem::take(&mut current));
+        }
+        current.push(i);
+    }
+    if !current.is_empty() {
+        batches.push(current);
+    }
+    batches
 }
 
 /// The files of a Hugging Face model directory.
@@ -338,6 +365,20 @@ pub fn load_sequence_classifier(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn batches_respect_limits_and_cover_everything() {
+        let lengths = [5, 30, 7, 30, 12, 3, 9];
+        let batches = plan_batches(&lengths, 3, 40);
+        let mut seen: Vec<usize> = batches.iter().flatten().copied().collect();
+        seen.sort();
+        assert_eq!(seen, (0..lengths.len()).collect::<Vec<_>>());
+        for batch in &batches {
+            let longest = batch.iter().map(|&i| lengths[i]).max().unwrap();
+            assert!(batch.len() <= 3);
+            assert!(batch.len() == 1 || batch.len() * longest <= 40, "{batch:?}");
+        }
+    }
 
     fn enc(ids: &[u32]) -> Encoded {
         Encoded {

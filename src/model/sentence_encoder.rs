@@ -12,8 +12,9 @@ use tokenizers::Tokenizer;
 
 use super::bert::{mean_pool, BertConfig, BertModel, Mode, PaddedInput};
 use super::cpu::{self, CpuEncoder};
+use super::plan_batches;
+use super::tokenize::{configure_tokenizer, load_tokenizer};
 use super::{Batch, Encoded, ModelDir};
-use crate::score::{configure_tokenizer, load_tokenizer, plan_batches};
 
 enum Engine {
     /// The CPU inference path (src/model/cpu).

@@ -4,7 +4,7 @@ use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
 use candle_transformers::models::xlm_roberta::{Config, XLMRobertaForSequenceClassification};
 
-use super::{Batch, SequenceClassifier};
+use super::{Batch, Logits, SequenceClassifier};
 
 pub struct XlmRobertaClassifier {
     model: XLMRobertaForSequenceClassification,
@@ -46,7 +46,7 @@ impl XlmRobertaClassifier {
 }
 
 impl SequenceClassifier for XlmRobertaClassifier {
-    fn logits(&self, batch: &Batch) -> anyhow::Result<Tensor> {
+    fn logits(&self, batch: &Batch) -> anyhow::Result<Logits> {
         let (ids, types, mask) = batch.padded(self.pad_id);
         let shape = (batch.len(), batch.max_length);
         let ids = Tensor::from_vec(ids, shape, &self.device)?;
@@ -60,6 +60,7 @@ impl SequenceClassifier for XlmRobertaClassifier {
         Ok(self
             .model
             .forward(&ids, &mask, &types)?
-            .to_dtype(DType::F32)?)
+            .to_dtype(DType::F32)?
+            .to_vec2()?)
     }
 }

@@ -8,6 +8,9 @@
 //!   entailment probability of softmax over (contradiction, entailment), as
 //!   the transformers zero-shot pipeline computes it in multi-label mode.
 
+pub use crate::model::plan_batches;
+pub use crate::model::tokenize::{configure_tokenizer, encode_pair, load_tokenizer};
+
 pub mod holder;
 pub mod rows;
 pub mod speaker;
@@ -18,7 +21,7 @@ use anyhow::{bail, Context};
 use candle_core::{DType, Device};
 use candle_nn::VarBuilder;
 use serde::{Deserialize, Serialize};
-use tokenizers::{Tokenizer, TruncationDirection, TruncationParams, TruncationStrategy};
+use tokenizers::Tokenizer;
 
 use crate::model::bert::{BertConfig, StanceHead};
 use crate::model::{self, hub, Batch, Encoded, ModelDir, SequenceClassifier};
@@ -339,7 +342,7 @@ impl Scorer {
         let mut out = vec![Vec::new(); sequences.len()];
         for plan in plan_batches(&lengths, self.max_batch, self.token_budget) {
             let batch = Batch::from_sequences(plan.iter().map(|&i| sequences[i]));
-            let logits = self.classifier.logits(&batch)?.to_vec2::<f32>()?;
+            let logits = self.classifier.logits(&batch)?;
             for (&i, row) in plan.iter().zip(logits) {
                 out[i] = row;
             }
@@ -404,18 +407,6 @@ impl Scorer {
     }
 }
 
-/// Tokenizes a (first, second) segment pair with the tokenizer's own template.
-pub fn encode_pair(tokenizer: &Tokenizer, first: &str, second: &str) -> anyhow::Result<Encoded> {
-    let encoding = tokenizer
-        .encode((first, second), true)
-        .map_err(|e| anyhow::anyhow!("tokenizer: {e}"))?;
-    Ok(Encoded {
-        ids: encoding.get_ids().to_vec(),
-        type_ids: encoding.get_type_ids().to_vec(),
-        truncated: !encoding.get_overflowing().is_empty(),
-    })
-}
-
 /// The trained model's input: the party's name (with [`SPEAKER_CUE`] when
 /// the model reads cues and the party is in the speaker's place), then the
 /// sentence with the party's mentions marked, then (for context models)
@@ -474,28 +465,6 @@ pub fn nli_label_ids(labels: &[String]) -> anyhow::Result<(usize, usize)> {
     Ok((entail, contradict))
 }
 
-/// Batches of sequence indices: sorted by length (so padding is small),
-/// each within `max_batch` sequences and `token_budget` padded tokens.
-pub fn plan_batches(lengths: &[usize], max_batch: usize, token_budget: usize) -> Vec<Vec<usize>> {
-    let mut order: Vec<usize> = (0..lengths.len()).collect();
-    // Stable sort keeps input order among equal lengths: same batches every run.
-    order.sort_by_key(|&i| lengths[i]);
-    let mut batches = Vec::new();
-    let mut current: Vec<usize> = Vec::new();
-    for i in order {
-        // Sorted ascending, so this sequence is the longest of the batch so far.
-        let would_cost = (current.len() + 1) * lengths[i];
-        if !current.is_empty() && (current.len() >= max_batch.max(1) || would_cost > token_budget) {
-            batches.push(std::mem::take(&mut current));
-        }
-        current.push(i);
-    }
-    if !current.is_empty() {
-        batches.push(current);
-    }
-    batches
-}
-
 /// Wraps each mention in [`MARK_OPEN`]/[`MARK_CLOSE`] so the model knows which
 /// words the party is.
 pub fn mark_mentions(sentence: &str, mentions: &[Mention]) -> String {
@@ -517,28 +486,6 @@ pub fn mark_mentions(sentence: &str, mentions: &[Mention]) -> String {
     }
     out.push_str(&sentence[at..]);
     out
-}
-
-pub fn load_tokenizer(path: &Path) -> anyhow::Result<Tokenizer> {
-    Tokenizer::from_file(path)
-        .map_err(|e| anyhow::anyhow!("{}: not a usable tokenizer.json ({e})", path.display()))
-}
-
-/// No padding (batches pad themselves); truncate the longer side to `max_length`.
-pub fn configure_tokenizer(
-    mut tokenizer: Tokenizer,
-    max_length: usize,
-) -> anyhow::Result<Tokenizer> {
-    tokenizer.with_padding(None);
-    tokenizer
-        .with_truncation(Some(TruncationParams {
-            max_length,
-            strategy: TruncationStrategy::LongestFirst,
-            stride: 0,
-            direction: TruncationDirection::Right,
-        }))
-        .map_err(|e| anyhow::anyhow!("tokenizer truncation: {e}"))?;
-    Ok(tokenizer)
 }
 
 /// Encoder weights with the trained tensors laid over them.
@@ -591,20 +538,6 @@ pub fn resolve_encoder(encoder: &str, model_dir: &Path) -> anyhow::Result<PathBu
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn batches_respect_limits_and_cover_everything() {
-        let lengths = [5, 30, 7, 30, 12, 3, 9];
-        let batches = plan_batches(&lengths, 3, 40);
-        let mut seen: Vec<usize> = batches.iter().flatten().copied().collect();
-        seen.sort();
-        assert_eq!(seen, (0..lengths.len()).collect::<Vec<_>>());
-        for batch in &batches {
-            let longest = batch.iter().map(|&i| lengths[i]).max().unwrap();
-            assert!(batch.len() <= 3);
-            assert!(batch.len() == 1 || batch.len() * longest <= 40, "{batch:?}");
-        }
-    }
 
     #[test]
     fn marks_mentions() {
@@ -762,13 +695,8 @@ pub(crate) mod testing {
     pub struct FixedLogits(pub Vec<f32>);
 
     impl SequenceClassifier for FixedLogits {
-        fn logits(&self, batch: &Batch) -> anyhow::Result<candle_core::Tensor> {
-            let rows: Vec<f32> = (0..batch.len()).flat_map(|_| self.0.clone()).collect();
-            Ok(candle_core::Tensor::from_vec(
-                rows,
-                (batch.len(), self.0.len()),
-                &Device::Cpu,
-            )?)
+        fn logits(&self, batch: &Batch) -> anyhow::Result<crate::model::Logits> {
+            Ok(vec![self.0.clone(); batch.len()])
         }
     }
 

@@ -2,11 +2,9 @@
 //! (mean pooling, one linear layer) and Hugging Face's
 //! `BertForSequenceClassification` (first token, dense + tanh pooler, linear).
 
-use candle_core::{Device, Tensor};
-
 use super::matmul::matmul;
 use super::{CpuEncoder, Linear};
-use crate::model::{Batch, SequenceClassifier};
+use crate::model::{Batch, Logits, SequenceClassifier};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pooling {
@@ -37,7 +35,7 @@ impl CpuClassifier {
 }
 
 impl SequenceClassifier for CpuClassifier {
-    fn logits(&self, batch: &Batch) -> anyhow::Result<Tensor> {
+    fn logits(&self, batch: &Batch) -> anyhow::Result<Logits> {
         let hidden = self.encoder.forward(batch)?;
         let pooled = match self.pooling {
             Pooling::Mean => hidden.mean_pool(),
@@ -51,10 +49,9 @@ impl SequenceClassifier for CpuClassifier {
             None => pooled,
         };
         let logits = Self::dense(&pooled, &self.head);
-        Ok(Tensor::from_vec(
-            logits,
-            (batch.len(), self.head.weight.out_dim),
-            &Device::Cpu,
-        )?)
+        Ok(logits
+            .chunks(self.head.weight.out_dim)
+            .map(<[f32]>::to_vec)
+            .collect())
     }
 }
