@@ -178,15 +178,8 @@ pub fn run(opts: &ScoreOptions) -> anyhow::Result<Summary> {
     let parties = PartySet::from_option(opts.parties.as_deref())?;
     let matcher = PartyMatcher::new(&parties)?;
     let device = device::select(opts.device)?;
-    let mut scorer = Scorer::load(opts.model.as_deref(), &device, &parties.templates)?;
-    if let Some(n) = opts.batch_size {
-        anyhow::ensure!(n > 0, "--batch-size must be at least 1");
-        scorer.max_batch = n;
-        scorer.token_budget = scorer.token_budget.max(n);
-    }
-    if let Some(n) = opts.token_budget {
-        scorer.token_budget = n;
-    }
+    let scorer = Scorer::load(opts.model.as_deref(), &device, &parties.templates)?
+        .with_batch_limits(opts.batch_size, opts.token_budget)?;
     let target = OutputTarget::from_arg(&opts.out);
     let reader = ArticleReader::open(&opts.inputs)?;
     let skipped_files = reader.skipped_files().to_vec();

@@ -123,7 +123,7 @@ fn parquet_bytes_are_reproducible() {
 fn raw_scores_do_not_depend_on_batch_composition() {
     let parties = PartySet::builtin();
     let matcher = PartyMatcher::new(&parties).unwrap();
-    let mut scorer = Scorer::load(Some(&tiny_model()), &Device::Cpu, &parties.templates).unwrap();
+    let load = || Scorer::load(Some(&tiny_model()), &Device::Cpu, &parties.templates).unwrap();
     let text = std::fs::read_to_string(repo("datasets/samples/001_83371cccb170d7fa.txt")).unwrap();
     let sentences: Vec<&str> = NewsSegmenter
         .split(&text)
@@ -155,8 +155,9 @@ fn raw_scores_do_not_depend_on_batch_composition() {
         (64, 50),
         (1000, 1_000_000),
     ] {
-        scorer.max_batch = max_batch;
-        scorer.token_budget = token_budget;
+        let scorer = load()
+            .with_batch_limits(Some(max_batch), Some(token_budget))
+            .unwrap();
         let scores = scorer.score(&requests).unwrap();
         let bits: Vec<[u32; 3]> = scores.iter().map(|s| s.labels.map(f32::to_bits)).collect();
         results.push(((max_batch, token_budget), bits));

@@ -171,9 +171,10 @@ pub struct Scorer {
     thresholds: [f32; NUM_LABELS],
     /// The files the model was loaded from (see [`Scorer::digest`]).
     files: Vec<PathBuf>,
-    /// Most sequences / padded tokens per forward pass.
-    pub max_batch: usize,
-    pub token_budget: usize,
+    /// Most sequences / padded tokens per forward pass (set at load, see
+    /// [`Scorer::with_batch_limits`]).
+    max_batch: usize,
+    token_budget: usize,
 }
 
 impl Scorer {
@@ -290,6 +291,26 @@ impl Scorer {
             max_batch: 64,
             token_budget: 64 * 64,
         }
+    }
+
+    /// The scorer with other batch limits: at most `max_batch` sequences per
+    /// forward pass (the token budget grows to hold them), and at most
+    /// `token_budget` padded tokens; `None` keeps the model's default.
+    pub fn with_batch_limits(
+        mut self,
+        max_batch: Option<usize>,
+        token_budget: Option<usize>,
+    ) -> anyhow::Result<Scorer> {
+        if let Some(n) = max_batch {
+            anyhow::ensure!(n > 0, "--batch-size must be at least 1");
+            self.max_batch = n;
+            self.token_budget = self.token_budget.max(n);
+        }
+        if let Some(n) = token_budget {
+            anyhow::ensure!(n > 0, "--token-budget must be at least 1");
+            self.token_budget = n;
+        }
+        Ok(self)
     }
 
     /// Digest of everything that decides the model's scores: its files'
