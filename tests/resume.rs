@@ -44,7 +44,7 @@ fn run_files(out: &Path) -> Vec<PathBuf> {
 }
 
 /// The committed length of a partial file, from the state file (see the
-/// resume format in src/output.rs), if a state exists.
+/// resume format in src/output/mod.rs), if a state exists.
 fn committed(out: &Path, key: &str) -> Option<u64> {
     let state: serde_json::Value =
         serde_json::from_slice(&fs::read(sibling(out, ".state.json")).ok()?).ok()?;

@@ -177,6 +177,16 @@ pub struct HolderReport {
     pub confusion: BTreeMap<String, BTreeMap<String, usize>>,
 }
 
+impl HolderReport {
+    /// Each predicted holder with its gold holders as "slug count, …", for tables.
+    pub fn confusion_rows(&self) -> impl Iterator<Item = (&str, String)> {
+        self.confusion.iter().map(|(predicted, gold)| {
+            let cells: Vec<String> = gold.iter().map(|(g, n)| format!("{g} {n}")).collect();
+            (predicted.as_str(), cells.join(", "))
+        })
+    }
+}
+
 /// A gold holder slug as the contract counts it.
 pub fn normalise_holder(slug: &str, party_ids: &[&str]) -> String {
     if slug == holder::AUTHOR || party_ids.contains(&slug) {
@@ -403,9 +413,8 @@ pub fn render_table(report: &Report) -> String {
         "\nholder accuracy {:.3} over {} labelled gold rows (predicted holder → gold holder:",
         h.accuracy, h.rows
     ));
-    for (predicted, gold) in &h.confusion {
-        let cells: Vec<String> = gold.iter().map(|(g, n)| format!("{g} {n}")).collect();
-        out.push_str(&format!(" {predicted} → [{}];", cells.join(", ")));
+    for (predicted, gold) in h.confusion_rows() {
+        out.push_str(&format!(" {predicted} → [{gold}];"));
     }
     out.push_str(")\n");
     out.push_str(&format!(

@@ -282,20 +282,7 @@ pub fn attribution(sentence: &str) -> Attribution {
     let words = words(sentence);
     let mut named = false;
     for (i, (_, _, word)) in words.iter().enumerate() {
-        if !matches!(
-            word.as_str(),
-            "said"
-                | "says"
-                | "added"
-                | "told"
-                | "stressed"
-                | "noted"
-                | "insisted"
-                | "warned"
-                | "argued"
-                | "wrote"
-        ) && !SPEAKER_VERBS.contains(&word.as_str())
-        {
+        if !SPEAKER_VERBS.contains(&word.as_str()) {
             continue;
         }
         named = true;

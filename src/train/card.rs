@@ -329,9 +329,8 @@ fn render_card(card: &ModelCard) -> String {
         "\n## Holder on dev\n\nHolder accuracy {:.3} over {} labelled gold rows (contract: a gold slug outside the built-in parties counts as `other`). Predicted → gold:\n\n| predicted | gold (count) |\n|---|---|\n",
         h.accuracy, h.rows
     ));
-    for (predicted, gold) in &h.confusion {
-        let cells: Vec<String> = gold.iter().map(|(g, n)| format!("{g} {n}")).collect();
-        md.push_str(&format!("| {predicted} | {} |\n", cells.join(", ")));
+    for (predicted, gold) in h.confusion_rows() {
+        md.push_str(&format!("| {predicted} | {gold} |\n"));
     }
     md.push_str(&format!(
         "\n## Behaviour suite\n\n`tests/behaviour/suite.toml` ({} cases from the guidelines' templates, written before this model was trained; nothing was chosen on it): share of cases fully right (every party's labels and the holder).\n\n{}",
