@@ -183,8 +183,13 @@ pub fn run(opts: &ScoreOptions) -> anyhow::Result<Summary> {
     let target = OutputTarget::from_arg(&opts.out);
     let reader = ArticleReader::open(&opts.inputs)?;
     let skipped_files = reader.skipped_files().to_vec();
-    let (mut sink, resume_point) =
-        OutputSink::open(target, opts.resume, &fingerprint(opts, &scorer, &parties)?)?;
+    // Only a file output can be resumed; standard output skips reading the
+    // model's files again for the digest.
+    let run_fingerprint = match target {
+        OutputTarget::File(_) => fingerprint(opts, &scorer, &parties)?,
+        OutputTarget::Stdout => String::new(),
+    };
+    let (mut sink, resume_point) = OutputSink::open(target, opts.resume, &run_fingerprint)?;
     let mut counters = resume_point.counters.clone();
 
     let bar = progress_bar(opts.progress);
