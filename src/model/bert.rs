@@ -55,6 +55,19 @@ fn default_eps() -> f64 {
 }
 
 impl BertConfig {
+    /// Reads and validates a BERT `config.json`; errors name the file.
+    pub fn read(path: &std::path::Path) -> anyhow::Result<BertConfig> {
+        use anyhow::Context;
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("{}: cannot read", path.display()))?;
+        let config: BertConfig = serde_json::from_str(&text)
+            .with_context(|| format!("{}: not a BERT config", path.display()))?;
+        config
+            .validate()
+            .with_context(|| path.display().to_string())?;
+        Ok(config)
+    }
+
     pub fn validate(&self) -> anyhow::Result<()> {
         if let Some(kind) = &self.position_embedding_type {
             anyhow::ensure!(

@@ -43,11 +43,7 @@ impl SentenceEncoder {
             dir: dir.to_path_buf(),
         };
         let config_path = model_dir.file("config.json")?;
-        let config: BertConfig = serde_json::from_str(&std::fs::read_to_string(&config_path)?)
-            .with_context(|| format!("{}: not a BERT config", config_path.display()))?;
-        config
-            .validate()
-            .with_context(|| config_path.display().to_string())?;
+        let config = BertConfig::read(&config_path)?;
         let dtype = super::device::dtype_for(device)?;
         let tensors = model_dir.weights(device)?;
         let tensors = tensors

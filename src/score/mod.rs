@@ -202,10 +202,10 @@ impl Scorer {
         let spec = StanceModelSpec::read(dir)?;
         let dtype = model::device::dtype_for(device)?;
         let input = InputOptions::of(&spec);
-        let (head, tokenizer) = load_stance_head(&spec, dir, device, dtype)?;
         let encoder = ModelDir {
             dir: resolve_encoder(&spec.encoder, dir)?,
         };
+        let (head, tokenizer) = load_stance_head(&spec, dir, &encoder, device, dtype)?;
         let files = vec![
             dir.join(STANCE_MODEL_FILE),
             dir.join(&spec.weights),
@@ -509,21 +509,16 @@ pub fn mark_mentions(sentence: &str, mentions: &[Mention]) -> String {
     out
 }
 
-/// Encoder weights with the trained tensors laid over them.
+/// The `encoder`'s weights with the trained tensors of model directory `dir`
+/// laid over them.
 pub fn load_stance_head(
     spec: &StanceModelSpec,
     dir: &Path,
+    encoder: &ModelDir,
     device: &Device,
     dtype: DType,
 ) -> anyhow::Result<(StanceHead, Tokenizer)> {
-    let encoder_dir = resolve_encoder(&spec.encoder, dir)?;
-    let encoder = ModelDir { dir: encoder_dir };
-    let config_path = encoder.file("config.json")?;
-    let config: BertConfig = serde_json::from_str(&std::fs::read_to_string(&config_path)?)
-        .with_context(|| format!("{}: not a BERT config", config_path.display()))?;
-    config
-        .validate()
-        .with_context(|| config_path.display().to_string())?;
+    let config = BertConfig::read(&encoder.file("config.json")?)?;
     let mut tensors = encoder.weights(device)?;
     // sentence-transformers checkpoints have no `bert.` prefix; classification ones do.
     tensors = tensors

@@ -160,9 +160,7 @@ pub fn run(opts: &TrainOptions, dir: &Path) -> anyhow::Result<TrainOutcome> {
 
     let encoder_dir = hub::resolve(&opts.encoder, &hub::MODEL_FILES)?;
     let encoder = ModelDir { dir: encoder_dir };
-    let config: BertConfig =
-        serde_json::from_str(&std::fs::read_to_string(encoder.file("config.json")?)?)?;
-    config.validate()?;
+    let config = BertConfig::read(&encoder.file("config.json")?)?;
     anyhow::ensure!(
         opts.train_from_layer < config.num_hidden_layers,
         "--train-from-layer must be below {}",
