@@ -109,10 +109,13 @@ pub(super) fn write_state_atomically(paths: &Paths, state: &State) -> anyhow::Re
 }
 
 pub(super) fn remove_state(paths: &Paths) -> anyhow::Result<()> {
-    remove_if_exists(&paths.state)?;
     // A process killed while writing a checkpoint leaves its half-written
-    // temporary state behind; it is never read, so it goes with the run.
+    // temporary state behind; it is never read, so it goes with the run. It
+    // goes first: a kill between the two removals then leaves the state,
+    // which a resume finishes, rather than a stray temporary nobody removes.
     remove_if_exists(&paths.state_tmp)?;
+    sync_dir(paths.dir())?;
+    remove_if_exists(&paths.state)?;
     sync_dir(paths.dir())
 }
 
