@@ -3,7 +3,7 @@ CARGO ?= cargo
 BIN := target/release/stance
 ENCODER := sentence-transformers/all-MiniLM-L6-v2
 
-.PHONY: setup build model demo test lint train train-cv eval bench compare cuda fuzz clean
+.PHONY: setup build model demo test test-python python notebook lint train train-cv eval bench compare cuda fuzz clean
 
 ## setup: build the release binary and put the default encoder in the local HF cache (idempotent)
 setup: build model
@@ -23,16 +23,38 @@ demo: setup
 	$(BIN) score datasets/samples -o out/samples.jsonl
 	@echo "scored rows: out/samples.jsonl ($$(wc -l < out/samples.jsonl) rows)"
 
-## test: the whole test suite; the behaviour suite last, printing its pass rate per category
+## test: the whole test suite: Rust, the behaviour suite (printing its pass rate per category), then Python (package, Ray, notebook)
 test: setup
 	$(CARGO) test --release --locked -- --skip behaviour_suite
 	$(CARGO) test --release --locked --test behaviour -- --nocapture
 	python3 scripts/test_recompute_metrics.py
+	$(MAKE) test-python
+
+## test-python: the Python package against the command line, on a local Ray cluster, and the notebook
+test-python: python
+	$(VENV)/bin/pytest -q -s -p no:cacheprovider python/tests
+
+## python: .venv with the pinned Python environment and the stance wheel built by maturin (idempotent)
+VENV := .venv
+python: setup $(VENV)/.requirements-installed
+	rm -f target/wheels/stance-*.whl
+	cd python && ../$(VENV)/bin/maturin build --release --strip --locked -i ../$(VENV)/bin/python --out ../target/wheels
+	$(VENV)/bin/pip install -q --force-reinstall --no-deps target/wheels/stance-*.whl
+	@echo "python: $(VENV)/bin/python -c 'import stance' ($$($(VENV)/bin/python -c 'import stance; print(stance.__version__)'))"
+
+$(VENV)/.requirements-installed: python/requirements.txt
+	test -x $(VENV)/bin/python || python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r python/requirements.txt
+	touch $@
+
+## notebook: run examples/research.ipynb in place, so the committed copy keeps fresh outputs
+notebook: python
+	$(VENV)/bin/python python/run_notebook.py
 
 ## lint: formatting and clippy, as CI runs them
 lint:
-	$(CARGO) fmt --check
-	$(CARGO) clippy --all-targets --locked -- -D warnings
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 
 ## train: reproduce the committed default model (models/stance-minilm) from train + silver
 TRAIN_RECIPE := --train datasets/train --train datasets/silver --dev datasets/dev --epochs 6 --patience 6 --lr 8e-5 --average-last 3

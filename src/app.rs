@@ -28,7 +28,7 @@ pub fn score(args: ScoreArgs) -> anyhow::Result<ExitCode> {
         out: args.output,
         model: args.model.model,
         parties: args.model.parties,
-        device: args.model.device,
+        device: args.model.device.into(),
         batch_size: args.batch_size,
         token_budget: args.token_budget,
         skip_bad: args.skip_bad,
@@ -60,7 +60,7 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
     let parties = PartySet::from_option(args.model.parties.as_deref())?;
     let matcher = PartyMatcher::new(&parties)?;
     let gold = GoldSet::load(&args.articles, &args.gold)?;
-    let device = device::select(args.model.device)?;
+    let device = device::select(args.model.device.into())?;
     let scorer = Scorer::load(args.model.model.as_deref(), &device, &parties.templates)?;
     let predictions = eval::predict(&scorer, &gold, &parties, &matcher, &gold.parties())?;
     let report = eval::report(

@@ -370,6 +370,43 @@ impl Iterator for ArticleReader {
     }
 }
 
+/// Articles from JSON records held in memory (the Python binding), with the
+/// checks of a JSONL file: the fields, unique ids. Record `i` is named
+/// `source:i+1` in errors, as line `i + 1` of a file would be.
+pub fn articles_from_json_records(
+    source: &str,
+    records: &[String],
+) -> Vec<Result<Article, InputError>> {
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    let mut out = Vec::with_capacity(records.len());
+    for (index, record) in records.iter().enumerate() {
+        let origin = RecordOrigin {
+            file: source.to_string(),
+            line: index as u64 + 1,
+        };
+        let parsed = serde_json::from_str::<Value>(record)
+            .map_err(|e| json_error_reason(&e))
+            .and_then(article_from_value)
+            .and_then(|(id, text, meta)| {
+                if let Some(first) = seen.get(&id) {
+                    return Err(format!(
+                        "duplicate id {} (first seen at {source}:{first})",
+                        quote_for_message(&id)
+                    ));
+                }
+                seen.insert(id.clone(), origin.line);
+                Ok(Article {
+                    id,
+                    text,
+                    meta,
+                    origin: origin.clone(),
+                })
+            });
+        out.push(parsed.map_err(|reason| InputError { origin, reason }));
+    }
+    out
+}
+
 /// Checks the fields of one JSONL record: `(id, text, meta)`.
 fn article_from_value(value: Value) -> Result<(String, String, Map<String, Value>), String> {
     let mut object = match value {

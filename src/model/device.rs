@@ -2,13 +2,28 @@
 
 use candle_core::{DType, Device};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+/// Where to run the model. A plain enum: the command line (`cli`) and the
+/// Python binding parse their own spellings into it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum DeviceChoice {
     /// CUDA when this build has it and a GPU answers, else CPU.
     #[default]
     Auto,
     Cpu,
     Cuda,
+}
+
+impl std::str::FromStr for DeviceChoice {
+    type Err = anyhow::Error;
+
+    fn from_str(name: &str) -> anyhow::Result<DeviceChoice> {
+        match name {
+            "auto" => Ok(DeviceChoice::Auto),
+            "cpu" => Ok(DeviceChoice::Cpu),
+            "cuda" => Ok(DeviceChoice::Cuda),
+            other => anyhow::bail!("device {other:?}: expected auto, cpu or cuda"),
+        }
+    }
 }
 
 /// The device for `choice`, or a clear error when CUDA was asked for and cannot be had.

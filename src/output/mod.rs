@@ -72,7 +72,7 @@ pub mod publish;
 
 pub use checkpoint::changed_parts;
 use checkpoint::*;
-pub use parquet_file::{jsonl_to_parquet, parquet_schema};
+pub use parquet_file::{jsonl_to_parquet, parquet_schema, read_jsonl_rows, rows_to_batch};
 
 use publish::{parent_dir, sync_dir};
 use std::fs::{self, File, OpenOptions};

@@ -93,6 +93,34 @@ pub fn jsonl_to_parquet(src: &Path, dst: &Path) -> anyhow::Result<()> {
         .with_context(|| format!("cannot sync {}", dst.display()))
 }
 
+/// `rows` as one Arrow record batch with the Parquet schema: the tables the
+/// Python binding hands out.
+pub fn rows_to_batch(rows: Vec<ScoreRow>) -> anyhow::Result<RecordBatch> {
+    let mut group = RowGroup::default();
+    for row in rows {
+        group.push(row, 0)?;
+    }
+    group.into_batch(&parquet_schema())
+}
+
+/// A scored JSONL file (`stance score` output) read back as one record batch
+/// with the Parquet schema; a line that is not a row is an error naming the
+/// file and line.
+pub fn read_jsonl_rows(path: &Path) -> anyhow::Result<RecordBatch> {
+    let input = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let mut rows = Vec::new();
+    for (index, line) in BufReader::new(input).lines().enumerate() {
+        let line = line.with_context(|| format!("cannot read {}", path.display()))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let row: ScoreRow = serde_json::from_str(&line)
+            .with_context(|| format!("{}:{}: not a stance score row", path.display(), index + 1))?;
+        rows.push(row);
+    }
+    rows_to_batch(rows)
+}
+
 fn write_group(
     writer: &mut ArrowWriter<BufWriter<File>>,
     group: &mut RowGroup,

@@ -14,14 +14,15 @@ use crossbeam_channel::{bounded, Receiver};
 use rayon::prelude::*;
 
 use crate::input::{ArticleReader, InputError};
-use crate::model::device::{self, DeviceChoice};
-use crate::model::Encoded;
+use crate::model::device::DeviceChoice;
 use crate::output::{Counters, OutputSink, OutputTarget, Reject};
-use crate::parties::{PartyMatcher, PartySet};
-use crate::score::rows::{self, Keep, SentenceTargets};
+use crate::parties::PartySet;
 use crate::score::{RequestScores, Scorer};
-use crate::segment::{NewsSegmenter, Segmenter};
 use crate::types::{Article, LABELS};
+
+pub mod engine;
+
+pub use engine::{Engine, PreparedArticle, WINDOW_SEQUENCES};
 
 #[derive(Debug, Clone)]
 pub struct ScoreOptions {
@@ -86,43 +87,9 @@ impl Summary {
     }
 }
 
-struct PreparedArticle {
-    article: Article,
-    sentences: Vec<SentenceTargets>,
-    /// `sequences_per_request` encodings per target, in [`rows::requests`] order.
-    encoded: Vec<Encoded>,
-}
-
 enum Item {
     Article(PreparedArticle),
     Reject(InputError),
-}
-
-/// Segments, matches and tokenizes one article: every party of the file is a
-/// candidate in every sentence (mentioned, or implicit).
-fn prepare(
-    article: Article,
-    segmenter: &NewsSegmenter,
-    matcher: &PartyMatcher,
-    parties: &PartySet,
-    scorer: &Scorer,
-) -> anyhow::Result<PreparedArticle> {
-    let spans = segmenter.split(&article.text);
-    let candidates: Vec<usize> = (0..parties.parties.len()).collect();
-    let sentences = rows::article_targets(&article.text, &spans, matcher, &candidates);
-    let mut encoded = Vec::new();
-    for request in rows::requests(&article.text, &sentences, parties) {
-        encoded.extend(
-            scorer
-                .encode(&request)
-                .with_context(|| format!("article {:?}", article.id))?,
-        );
-    }
-    Ok(PreparedArticle {
-        article,
-        sentences,
-        encoded,
-    })
 }
 
 /// What the rows look like; bump when a row of the same input changes
@@ -169,24 +136,25 @@ fn fingerprint(opts: &ScoreOptions, scorer: &Scorer, parties: &PartySet) -> anyh
     ))
 }
 
-/// Prepared articles per parallel chunk, and sequences per model window.
+/// Prepared articles per parallel chunk.
 const CHUNK: usize = 16;
-const WINDOW_SEQUENCES: usize = 2048;
 
 pub fn run(opts: &ScoreOptions) -> anyhow::Result<Summary> {
     let started = Instant::now();
-    let parties = PartySet::from_option(opts.parties.as_deref())?;
-    let matcher = PartyMatcher::new(&parties)?;
-    let device = device::select(opts.device)?;
-    let scorer = Scorer::load(opts.model.as_deref(), &device, &parties.templates)?
-        .with_batch_limits(opts.batch_size, opts.token_budget)?;
+    let engine = Engine::load(
+        opts.model.as_deref(),
+        opts.parties.as_deref(),
+        opts.device,
+        opts.batch_size,
+        opts.token_budget,
+    )?;
     let target = OutputTarget::from_arg(&opts.out);
     let reader = ArticleReader::open(&opts.inputs)?;
     let skipped_files = reader.skipped_files().to_vec();
     // Only a file output can be resumed; standard output skips reading the
     // model's files again for the digest.
     let run_fingerprint = match target {
-        OutputTarget::File(_) => fingerprint(opts, &scorer, &parties)?,
+        OutputTarget::File(_) => fingerprint(opts, &engine.scorer, &engine.parties)?,
         OutputTarget::Stdout => String::new(),
     };
     let (mut sink, resume_point) = OutputSink::open(target, opts.resume, &run_fingerprint)?;
@@ -197,8 +165,8 @@ pub fn run(opts: &ScoreOptions) -> anyhow::Result<Summary> {
     let mut records_done = resume_point.records_done;
     std::thread::scope(|scope| -> anyhow::Result<()> {
         let (tx, rx) = bounded::<anyhow::Result<Item>>(4 * CHUNK);
-        let (segmenter, matcher, parties, scorer) = (NewsSegmenter, &matcher, &parties, &scorer);
-        let preparers = preparer_pool(device.is_cpu())?;
+        let engine = &engine;
+        let preparers = preparer_pool(engine.on_cpu)?;
         scope.spawn(move || {
             let mut records = reader.skip(resume_point.records_done as usize);
             loop {
@@ -211,8 +179,7 @@ pub fn run(opts: &ScoreOptions) -> anyhow::Result<Summary> {
                     chunk
                         .into_par_iter()
                         .map(|record| match record {
-                            Ok(article) => prepare(article, &segmenter, matcher, parties, scorer)
-                                .map(Item::Article),
+                            Ok(article) => engine.prepare(article).map(Item::Article),
                             Err(err) => Ok(Item::Reject(err)),
                         })
                         .collect()
@@ -227,8 +194,7 @@ pub fn run(opts: &ScoreOptions) -> anyhow::Result<Summary> {
         consume(
             &rx,
             &mut sink,
-            scorer,
-            parties,
+            engine,
             opts.skip_bad,
             &mut counters,
             &mut records_done,
@@ -272,8 +238,7 @@ fn preparer_pool(encoder_on_cpu: bool) -> anyhow::Result<rayon::ThreadPool> {
 fn consume(
     rx: &Receiver<anyhow::Result<Item>>,
     sink: &mut OutputSink,
-    scorer: &Scorer,
-    parties: &PartySet,
+    engine: &Engine,
     skip_bad: bool,
     counters: &mut Counters,
     records_done: &mut u64,
@@ -303,7 +268,14 @@ fn consume(
         if items.is_empty() {
             break;
         }
-        let scores = score_window(&items, scorer)?;
+        let articles: Vec<&PreparedArticle> = items
+            .iter()
+            .filter_map(|item| match item {
+                Item::Article(article) => Some(article),
+                Item::Reject(_) => None,
+            })
+            .collect();
+        let scores = engine.score_window(&articles)?;
         let mut scores = scores.into_iter();
         for item in items {
             *records_done += 1;
@@ -319,18 +291,10 @@ fn consume(
                     counters.rejected += 1;
                 }
                 Item::Article(article) => {
-                    let requests: usize = article.sentences.iter().map(|s| s.targets.len()).sum();
                     let article_scores: Vec<RequestScores> =
-                        scores.by_ref().take(requests).collect();
-                    let rows = rows::article_rows(
-                        &article.article,
-                        &article.sentences,
-                        &article_scores,
-                        scorer,
-                        parties,
-                        Keep::Published,
-                    );
-                    *truncated += article.encoded.iter().filter(|e| e.truncated).count() as u64;
+                        scores.by_ref().take(article.requests()).collect();
+                    let rows = engine.rows(&article, &article_scores);
+                    *truncated += article.truncated();
                     sink.write_rows(&rows)?;
                     counters.articles += 1;
                     counters.sentences += article.sentences.len() as u64;
@@ -354,23 +318,6 @@ fn sequences(item: &Item) -> usize {
         Item::Article(a) => a.encoded.len(),
         Item::Reject(_) => 0,
     }
-}
-
-/// Scores of every target of every sentence in the window, in order.
-fn score_window(items: &[Item], scorer: &Scorer) -> anyhow::Result<Vec<RequestScores>> {
-    let flat: Vec<&Encoded> = items
-        .iter()
-        .filter_map(|i| match i {
-            Item::Article(a) => Some(a),
-            Item::Reject(_) => None,
-        })
-        .flat_map(|a| a.encoded.iter())
-        .collect();
-    let logits = scorer.logits(&flat)?;
-    Ok(logits
-        .chunks(scorer.sequences_per_request())
-        .map(|chunk| scorer.probabilities(chunk))
-        .collect())
 }
 
 fn progress_bar(enabled: bool) -> indicatif::ProgressBar {
