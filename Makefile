@@ -57,7 +57,7 @@ lint:
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 
 ## train: reproduce the committed default model (models/stance-minilm) from train + silver
-TRAIN_RECIPE := --train datasets/train --train datasets/silver --dev datasets/dev --epochs 6 --patience 6 --lr 8e-5 --average-last 3
+TRAIN_RECIPE := --train datasets/train --train datasets/silver --dev datasets/dev --epochs 6 --patience 6 --lr 8e-5 --average-last 3 --addressee-cue false
 train: setup
 	$(BIN) train $(TRAIN_RECIPE) --out models/stance-minilm --cv-folds 0
 

@@ -122,6 +122,7 @@ pub fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
             previous_sentence: args.previous_sentence,
             holder_outputs: args.holder_outputs,
             speaker_cue: args.speaker_cue,
+            addressee_cue: args.addressee_cue,
         },
     };
     let started = std::time::Instant::now();

@@ -155,6 +155,9 @@ pub struct TrainArgs {
     /// Follow the party's name with "(speaker)" where the surface rules put it in the speaker's place.
     #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
     pub speaker_cue: bool,
+    /// Follow the party's name with "(addressed)" / "(not addressed)" where a call in the sentence names its addressee.
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
+    pub addressee_cue: bool,
     /// Do not train: re-evaluate the model already in --out and rewrite its card (training log taken from its model_card.json).
     #[arg(long)]
     pub card_only: bool,

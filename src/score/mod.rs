@@ -81,6 +81,11 @@ pub struct StanceModelSpec {
     /// one of its mentions in the speaker's place ([`speaker::speaks`]).
     #[serde(default)]
     pub speaker_cue: bool,
+    /// The party's name is followed by "(addressed)" when a call in the
+    /// sentence names it as addressee, by "(not addressed)" when a call names
+    /// someone else ([`speaker::addressed`]); absent in older model files.
+    #[serde(default)]
+    pub addressee_cue: bool,
 }
 
 /// How a trained model reads its input and what its head gives.
@@ -89,6 +94,7 @@ pub struct InputOptions {
     pub previous_sentence: bool,
     pub holder_outputs: bool,
     pub speaker_cue: bool,
+    pub addressee_cue: bool,
 }
 
 impl InputOptions {
@@ -97,6 +103,7 @@ impl InputOptions {
             previous_sentence: spec.previous_sentence,
             holder_outputs: spec.holder_outputs,
             speaker_cue: spec.speaker_cue,
+            addressee_cue: spec.addressee_cue,
         }
     }
 
@@ -444,11 +451,21 @@ pub fn encode_stance_input(
             .mentions
             .iter()
             .any(|m| speaker::speaks(request.sentence, m));
-    let first = if speaking {
-        format!("{} {SPEAKER_CUE}", request.party.name)
-    } else {
-        request.party.name.clone()
-    };
+    let mut first = request.party.name.clone();
+    if speaking {
+        first = format!("{first} {SPEAKER_CUE}");
+    }
+    if input.addressee_cue {
+        let own = request
+            .mentions
+            .iter()
+            .any(|m| speaker::addressed(request.sentence, m));
+        if own {
+            first = format!("{first} {ADDRESSED_CUE}");
+        } else if speaker::someone_else_addressed(request.sentence, request.mentions) {
+            first = format!("{first} {NOT_ADDRESSED_CUE}");
+        }
+    }
     match input.previous_sentence.then_some(request.previous) {
         Some(previous) if !previous.trim().is_empty() => encode_pair(
             tokenizer,
@@ -461,6 +478,11 @@ pub fn encode_stance_input(
 
 /// Follows the party's name when it is the one speaking.
 pub const SPEAKER_CUE: &str = "(speaker)";
+
+/// Follows the party's name when a call in the sentence is addressed to it,
+/// and when a call is addressed to someone else.
+pub const ADDRESSED_CUE: &str = "(addressed)";
+pub const NOT_ADDRESSED_CUE: &str = "(not addressed)";
 
 /// Between the sentence and its context: BERT's separator, which its tokenizer
 /// reads as the special token.
@@ -659,6 +681,47 @@ mod tests {
             encode_stance_input(&tokenizer, &object, cue).unwrap(),
             encode_stance_input(&tokenizer, &object, InputOptions::default()).unwrap()
         );
+    }
+
+    #[test]
+    fn addressee_cue_marks_the_addressed_party_and_the_others() {
+        let tokenizer = fixture_tokenizer(128);
+        let sentence = "Egypt urged Israel to show restraint.";
+        let (israel, hamas) = (party("Israel"), party("Hamas"));
+        let mentions = [Mention {
+            text: "Israel".into(),
+            start: 12,
+            end: 18,
+        }];
+        let addressed = ScoreRequest {
+            sentence,
+            previous: "",
+            party: &israel,
+            mentions: &mentions,
+        };
+        let implicit = ScoreRequest {
+            sentence,
+            previous: "",
+            party: &hamas,
+            mentions: &[],
+        };
+        let cue = InputOptions {
+            addressee_cue: true,
+            ..Default::default()
+        };
+        let plain = InputOptions::default();
+        let with = |r: &ScoreRequest, o| encode_stance_input(&tokenizer, r, o).unwrap().ids;
+        assert!(with(&addressed, cue).len() > with(&addressed, plain).len());
+        assert!(with(&implicit, cue).len() > with(&implicit, plain).len());
+        assert_ne!(with(&addressed, cue)[..4], with(&implicit, cue)[..4]);
+        // No call with an addressee: no cue for anyone.
+        let open = ScoreRequest {
+            sentence: "Egypt called for a ceasefire in Gaza.",
+            previous: "",
+            party: &hamas,
+            mentions: &[],
+        };
+        assert_eq!(with(&open, cue), with(&open, plain));
     }
 
     #[test]

@@ -270,6 +270,7 @@ fn save(opts: &TrainOptions, dir: &Path, weights: &HashMap<String, Tensor>) -> a
         previous_sentence: opts.input.previous_sentence,
         holder_outputs: opts.input.holder_outputs,
         speaker_cue: opts.input.speaker_cue,
+        addressee_cue: opts.input.addressee_cue,
     };
     write_spec(dir, &spec)
 }
