@@ -29,8 +29,8 @@ pub struct BertConfig {
     pub num_hidden_layers: usize,
     pub num_attention_heads: usize,
     pub intermediate_size: usize,
-    #[serde(default = "default_act")]
-    pub hidden_act: String,
+    #[serde(default)]
+    pub hidden_act: Activation,
     pub max_position_embeddings: usize,
     #[serde(default = "default_type_vocab")]
     pub type_vocab_size: usize,
@@ -44,9 +44,6 @@ pub struct BertConfig {
     pub hidden_dropout_prob: Option<f32>,
 }
 
-fn default_act() -> String {
-    "gelu".into()
-}
 fn default_type_vocab() -> usize {
     2
 }
@@ -57,15 +54,10 @@ fn default_eps() -> f64 {
 impl BertConfig {
     /// Reads and validates a BERT `config.json`; errors name the file.
     pub fn read(path: &std::path::Path) -> anyhow::Result<BertConfig> {
-        use anyhow::Context;
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("{}: cannot read", path.display()))?;
-        let config: BertConfig = serde_json::from_str(&text)
-            .with_context(|| format!("{}: not a BERT config", path.display()))?;
-        config
-            .validate()
-            .with_context(|| path.display().to_string())?;
-        Ok(config)
+        match super::HfConfig::read(path)?.family {
+            super::ModelConfig::Bert(config) => Ok(config),
+            _ => anyhow::bail!("{}: not a BERT config", path.display()),
+        }
     }
 
     pub fn validate(&self) -> anyhow::Result<()> {
@@ -75,14 +67,6 @@ impl BertConfig {
                 "position_embedding_type {kind:?} is not supported (only \"absolute\")"
             );
         }
-        anyhow::ensure!(
-            matches!(
-                self.hidden_act.as_str(),
-                "gelu" | "gelu_new" | "gelu_pytorch_tanh" | "relu"
-            ),
-            "hidden_act {:?} is not supported",
-            self.hidden_act
-        );
         anyhow::ensure!(
             self.num_attention_heads > 0
                 && self.hidden_size.is_multiple_of(self.num_attention_heads),
@@ -287,7 +271,7 @@ pub struct Layer {
     output: Dense,
     out_norm: LayerNorm,
     heads: usize,
-    act: String,
+    act: Activation,
 }
 
 impl Layer {
@@ -304,7 +288,7 @@ impl Layer {
             output: Dense::load(vb.pp("output.dense"), cfg.intermediate_size, h)?,
             out_norm: LayerNorm::load(vb.pp("output.LayerNorm"), h, cfg.layer_norm_eps)?,
             heads: cfg.num_attention_heads,
-            act: cfg.hidden_act.clone(),
+            act: cfg.hidden_act,
         })
     }
 
@@ -335,10 +319,10 @@ impl Layer {
         let xs = self.attn_norm.forward(&(attended + xs)?, mode)?;
 
         let inner = self.intermediate.forward(&xs)?;
-        let inner = match self.act.as_str() {
-            "gelu" => inner.gelu_erf()?,
-            "relu" => inner.relu()?,
-            _ => inner.gelu()?, // tanh approximation: gelu_new / gelu_pytorch_tanh
+        let inner = match self.act {
+            Activation::GeluErf => inner.gelu_erf()?,
+            Activation::Relu => inner.relu()?,
+            Activation::GeluTanh => inner.gelu()?, // candle's gelu is the tanh approximation
         };
         let out = mode.dropout(&self.output.forward(&inner)?)?;
         self.out_norm.forward(&(out + xs)?, mode)
@@ -457,9 +441,7 @@ impl BertModel {
     /// ([`super::cpu`]); later changes to this model (training) do not reach it.
     pub fn cpu_encoder(&self) -> anyhow::Result<CpuEncoder> {
         let e = &self.embeddings;
-        let activation = Activation::from_config(&self.config.hidden_act).ok_or_else(|| {
-            anyhow::anyhow!("hidden_act {:?} is not supported", self.config.hidden_act)
-        })?;
+        let activation = self.config.hidden_act;
         CpuEncoder {
             word: f32_vec(&e.word)?,
             position: f32_vec(&e.position)?,

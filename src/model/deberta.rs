@@ -16,38 +16,10 @@ pub struct DebertaClassifier {
 impl DebertaClassifier {
     pub fn load(
         vb: VarBuilder,
-        raw_config: serde_json::Value,
+        config: &Config,
         num_labels: usize,
         device: &Device,
     ) -> anyhow::Result<Self> {
-        let mut raw_config = raw_config;
-        if let Some(obj) = raw_config.as_object_mut() {
-            // candle needs these; transformers defaults them.
-            let hidden = obj
-                .get("hidden_size")
-                .cloned()
-                .unwrap_or(serde_json::Value::Null);
-            obj.entry("pooler_hidden_size").or_insert(hidden);
-            obj.entry("pooler_dropout").or_insert(0.0.into());
-            obj.entry("pooler_hidden_act").or_insert("gelu".into());
-            if obj.get("pos_att_type").is_none_or(|v| v.is_null()) {
-                obj.insert("pos_att_type".into(), serde_json::Value::Array(vec![]));
-            }
-            // candle-transformers 0.11 leaves DeBERTa-v2's convolution layer unimplemented
-            // (it would panic at the first forward pass): refuse such checkpoints up front.
-            if obj
-                .get("conv_kernel_size")
-                .and_then(|v| v.as_u64())
-                .unwrap_or(0)
-                > 0
-            {
-                anyhow::bail!(
-                    "DeBERTa-v2 checkpoints with a convolution layer (conv_kernel_size > 0, e.g. deberta-v2-xlarge) are not supported yet; DeBERTa-v3 models (no convolution) are"
-                );
-            }
-        }
-        let config: Config = serde_json::from_value(raw_config)
-            .map_err(|e| anyhow::anyhow!("bad DeBERTa-v2 config: {e}"))?;
         // candle sizes the classifier from the config's id2label; ours must agree.
         let config_labels = config.id2label.as_ref().map_or(0, |m| m.len());
         anyhow::ensure!(
@@ -55,7 +27,7 @@ impl DebertaClassifier {
             "id2label has {config_labels} labels, expected {num_labels}"
         );
         // candle's model takes the `deberta.` prefix for the encoder and the root for pooler/classifier.
-        let model = DebertaV2SeqClassificationModel::load(vb.pp("deberta"), &config, None)?;
+        let model = DebertaV2SeqClassificationModel::load(vb.pp("deberta"), config, None)?;
         Ok(Self {
             model,
             pad_id: config.pad_token_id.unwrap_or(0) as u32,
@@ -63,6 +35,33 @@ impl DebertaClassifier {
             device: device.clone(),
         })
     }
+}
+
+/// Fills what candle needs and transformers defaults (`config.json` as JSON).
+pub fn complete_config(raw: &mut serde_json::Value) {
+    if let Some(obj) = raw.as_object_mut() {
+        let hidden = obj
+            .get("hidden_size")
+            .cloned()
+            .unwrap_or(serde_json::Value::Null);
+        obj.entry("pooler_hidden_size").or_insert(hidden);
+        obj.entry("pooler_dropout").or_insert(0.0.into());
+        obj.entry("pooler_hidden_act").or_insert("gelu".into());
+        if obj.get("pos_att_type").is_none_or(|v| v.is_null()) {
+            obj.insert("pos_att_type".into(), serde_json::Value::Array(vec![]));
+        }
+    }
+}
+
+/// candle-transformers 0.11 leaves DeBERTa-v2's convolution layer
+/// unimplemented (it would panic at the first forward pass): such
+/// checkpoints are refused up front.
+pub fn check_supported(config: &Config) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        config.conv_kernel_size.unwrap_or(0) == 0,
+        "DeBERTa-v2 checkpoints with a convolution layer (conv_kernel_size > 0, e.g. deberta-v2-xlarge) are not supported yet; DeBERTa-v3 models (no convolution) are"
+    );
+    Ok(())
 }
 
 impl SequenceClassifier for DebertaClassifier {

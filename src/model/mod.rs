@@ -104,7 +104,7 @@ pub trait SequenceClassifier: Send + Sync {
     fn logits(&self, batch: &Batch) -> anyhow::Result<Logits>;
 }
 
-/// The fields of a Hugging Face `config.json` that decide how to load it.
+/// The fields of a Hugging Face `config.json` that every family shares.
 #[derive(Debug, Clone, Deserialize)]
 pub struct HfConfigHead {
     pub model_type: Option<String>,
@@ -118,17 +118,63 @@ pub struct HfConfigHead {
     pub pad_token_id: Option<u32>,
 }
 
-impl HfConfigHead {
-    pub fn read(path: &Path) -> anyhow::Result<(Self, serde_json::Value)> {
+/// A model family's own `config.json`, tagged by its `model_type`
+/// (`bert`, `deberta-v2`, `xlm-roberta` or `roberta`). Dispatched by hand
+/// rather than by serde's internal tagging, which buffers the map and then
+/// cannot read DeBERTa's numeric `id2label` keys.
+#[derive(Debug, Clone)]
+pub enum ModelConfig {
+    Bert(bert::BertConfig),
+    DebertaV2(Box<candle_transformers::models::debertav2::Config>),
+    XlmRoberta(Box<candle_transformers::models::xlm_roberta::Config>),
+}
+
+/// A `config.json` read and parsed once: the shared head and the family's
+/// config. Errors name the file.
+#[derive(Debug, Clone)]
+pub struct HfConfig {
+    pub head: HfConfigHead,
+    pub family: ModelConfig,
+}
+
+impl HfConfig {
+    pub fn read(path: &Path) -> anyhow::Result<HfConfig> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("{}: cannot read model config", path.display()))?;
-        let value: serde_json::Value = serde_json::from_str(&text)
+        let mut value: serde_json::Value = serde_json::from_str(&text)
             .with_context(|| format!("{}: not valid JSON", path.display()))?;
         let head: HfConfigHead = serde_json::from_value(value.clone())
             .with_context(|| format!("{}: unexpected model config", path.display()))?;
-        Ok((head, value))
+        // Old BERT checkpoints (and sentence encoders) may lack `model_type`.
+        let model_type = head.model_type.clone().unwrap_or_else(|| "bert".into());
+        let bad = || format!("{}: bad {model_type} config", path.display());
+        // transformers fills some fields with defaults that candle requires.
+        let family = match model_type.as_str() {
+            "bert" => ModelConfig::Bert(serde_json::from_value(value).with_context(bad)?),
+            "deberta-v2" => {
+                deberta::complete_config(&mut value);
+                ModelConfig::DebertaV2(serde_json::from_value(value).with_context(bad)?)
+            }
+            "xlm-roberta" | "roberta" => {
+                xlm_roberta::complete_config(&mut value);
+                ModelConfig::XlmRoberta(serde_json::from_value(value).with_context(bad)?)
+            }
+            other => bail!(
+                "{}: model_type {other:?} is not supported (supported: bert, deberta-v2, xlm-roberta)",
+                path.display()
+            ),
+        };
+        match &family {
+            ModelConfig::Bert(config) => config.validate(),
+            ModelConfig::DebertaV2(config) => deberta::check_supported(config),
+            ModelConfig::XlmRoberta(_) => Ok(()),
+        }
+        .with_context(|| path.display().to_string())?;
+        Ok(HfConfig { head, family })
     }
+}
 
+impl HfConfigHead {
     /// Labels by index, from `id2label`.
     pub fn labels(&self) -> anyhow::Result<Vec<String>> {
         let mut labels = self
@@ -299,7 +345,7 @@ pub fn load_sequence_classifier(
     dtype: DType,
 ) -> anyhow::Result<LoadedClassifier> {
     let config_path = model.file("config.json")?;
-    let (head, raw) = HfConfigHead::read(&config_path)?;
+    let HfConfig { head, family } = HfConfig::read(&config_path)?;
     let labels = head
         .labels()
         .with_context(|| format!("{}: bad id2label", config_path.display()))?;
@@ -320,40 +366,33 @@ pub fn load_sequence_classifier(
             weights_path.display()
         )
     };
-    let boxed: Box<dyn SequenceClassifier> = match model_type.as_str() {
-        "bert" => {
-            let config: bert::BertConfig = serde_json::from_value(raw)
-                .with_context(|| format!("{}: bad BERT config", config_path.display()))?;
-            config
-                .validate()
-                .with_context(|| config_path.display().to_string())?;
+    let positions = head.max_position_embeddings.unwrap_or(512);
+    let (boxed, offset): (Box<dyn SequenceClassifier>, usize) = match &family {
+        ModelConfig::Bert(config) => {
             let classifier =
-                bert::BertClassifier::load(vb, &config, labels.len()).with_context(context)?;
-            if cpu::enabled_for(device, dtype) {
+                bert::BertClassifier::load(vb, config, labels.len()).with_context(context)?;
+            let boxed: Box<dyn SequenceClassifier> = if cpu::enabled_for(device, dtype) {
                 Box::new(classifier.to_cpu().with_context(context)?)
             } else {
                 Box::new(classifier)
-            }
+            };
+            (boxed, 0)
         }
-        "deberta-v2" => Box::new(
-            deberta::DebertaClassifier::load(vb, raw, labels.len(), device)
-                .with_context(|| config_path.display().to_string())?,
+        ModelConfig::DebertaV2(config) => (
+            Box::new(
+                deberta::DebertaClassifier::load(vb, config, labels.len(), device)
+                    .with_context(|| config_path.display().to_string())?,
+            ),
+            0,
         ),
-        "xlm-roberta" | "roberta" => Box::new(
-            xlm_roberta::XlmRobertaClassifier::load(vb, raw, labels.len(), device)
-                .with_context(|| config_path.display().to_string())?,
+        // RoBERTa-family position ids start after the padding index, so fewer tokens fit.
+        ModelConfig::XlmRoberta(config) => (
+            Box::new(
+                xlm_roberta::XlmRobertaClassifier::load(vb, config, labels.len(), device)
+                    .with_context(|| config_path.display().to_string())?,
+            ),
+            config.pad_token_id as usize + 1,
         ),
-        other => bail!(
-            "{}: model_type {other:?} is not supported (supported: bert, deberta-v2, xlm-roberta)",
-            config_path.display()
-        ),
-    };
-    let positions = head.max_position_embeddings.unwrap_or(512);
-    // RoBERTa-family position ids start after the padding index, so fewer tokens fit.
-    let offset = if matches!(model_type.as_str(), "xlm-roberta" | "roberta") {
-        head.pad_token_id.unwrap_or(1) as usize + 1
-    } else {
-        0
     };
     Ok(LoadedClassifier {
         model: boxed,

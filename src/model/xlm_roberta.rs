@@ -18,23 +18,12 @@ pub struct XlmRobertaClassifier {
 impl XlmRobertaClassifier {
     pub fn load(
         vb: VarBuilder,
-        raw_config: serde_json::Value,
+        config: &Config,
         num_labels: usize,
         device: &Device,
     ) -> anyhow::Result<Self> {
-        let mut raw_config = raw_config;
-        // Older configs omit these; transformers' defaults apply.
-        if let Some(obj) = raw_config.as_object_mut() {
-            obj.entry("position_embedding_type")
-                .or_insert("absolute".into());
-            obj.entry("attention_probs_dropout_prob")
-                .or_insert(0.1.into());
-            obj.entry("hidden_dropout_prob").or_insert(0.1.into());
-        }
-        let config: Config = serde_json::from_value(raw_config)
-            .map_err(|e| anyhow::anyhow!("bad XLM-RoBERTa config: {e}"))?;
         let dtype = vb.dtype();
-        let model = XLMRobertaForSequenceClassification::new(num_labels, &config, vb)?;
+        let model = XLMRobertaForSequenceClassification::new(num_labels, config, vb)?;
         Ok(Self {
             model,
             pad_id: config.pad_token_id,
@@ -42,6 +31,17 @@ impl XlmRobertaClassifier {
             device: device.clone(),
             dtype,
         })
+    }
+}
+
+/// Fills what older configs omit with transformers' defaults (`config.json` as JSON).
+pub fn complete_config(raw: &mut serde_json::Value) {
+    if let Some(obj) = raw.as_object_mut() {
+        obj.entry("position_embedding_type")
+            .or_insert("absolute".into());
+        obj.entry("attention_probs_dropout_prob")
+            .or_insert(0.1.into());
+        obj.entry("hidden_dropout_prob").or_insert(0.1.into());
     }
 }
 

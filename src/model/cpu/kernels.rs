@@ -74,22 +74,19 @@ pub fn gelu_tanh(x: f32) -> f32 {
     0.5 * x * (1.0 + tanh)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A BERT config's `hidden_act`, as its JSON names it (an unknown name is
+/// a config error, so nothing downstream ever sees a string).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
 pub enum Activation {
+    /// Exact GELU (erf).
+    #[default]
+    #[serde(rename = "gelu")]
     GeluErf,
+    /// GELU's tanh approximation.
+    #[serde(rename = "gelu_new", alias = "gelu_pytorch_tanh")]
     GeluTanh,
+    #[serde(rename = "relu")]
     Relu,
-}
-
-impl Activation {
-    pub fn from_config(name: &str) -> Option<Self> {
-        match name {
-            "gelu" => Some(Activation::GeluErf),
-            "gelu_new" | "gelu_pytorch_tanh" => Some(Activation::GeluTanh),
-            "relu" => Some(Activation::Relu),
-            _ => None,
-        }
-    }
 }
 
 #[inline(always)]
