@@ -10,9 +10,12 @@ pub mod cpu;
 pub mod deberta;
 pub mod device;
 pub mod hub;
+pub mod load;
 pub mod sentence_encoder;
 pub mod tokenize;
 pub mod xlm_roberta;
+
+pub use load::{load, LoadedModel};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -15,23 +15,22 @@ pub mod holder;
 pub mod rows;
 pub mod speaker;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{bail, Context};
-use candle_core::{DType, Device};
-use candle_nn::VarBuilder;
-use serde::{Deserialize, Serialize};
+use candle_core::Device;
+use serde::Serialize;
 use tokenizers::Tokenizer;
 
-use crate::model::bert::{BertConfig, StanceHead};
-use crate::model::{self, hub, Batch, Encoded, ModelDir, SequenceClassifier};
+use crate::model::{self, Batch, Encoded, SequenceClassifier};
 use crate::parties::{Party, Templates};
 use crate::types::{LabelScores, Mention, LABELS, NUM_LABELS};
 
 /// The project's default model, trained by `stance train` (committed in the repo).
 pub const DEFAULT_MODEL_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/models/stance-minilm");
-/// The file that marks a directory as a trained stance model.
-pub const STANCE_MODEL_FILE: &str = "stance_model.json";
+
+use crate::model::load::LoadedKind;
+pub use crate::model::load::{StanceModelSpec, HOLDER_OUTPUTS, STANCE_FORMAT, STANCE_MODEL_FILE};
 
 /// Marks a party's mentions inside the sentence for the cross-encoder.
 pub const MARK_OPEN: &str = "«";
@@ -47,45 +46,6 @@ pub struct ScoreRequest<'a> {
     pub previous: &'a str,
     pub party: &'a Party,
     pub mentions: &'a [Mention],
-}
-
-/// Description of a trained stance model directory (`stance_model.json`).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct StanceModelSpec {
-    pub format: String,
-    pub name: String,
-    /// The encoder the trained weights sit on: a directory or a Hugging Face repo id.
-    pub encoder: String,
-    /// Safetensors file (in this directory) with the trained layers and head; they replace the encoder's tensors of the same name.
-    pub weights: String,
-    /// First encoder layer that was fine-tuned (layers below are the encoder's own).
-    pub trained_from_layer: usize,
-    pub labels: Vec<String>,
-    pub thresholds: [f32; NUM_LABELS],
-    /// Per-label temperature applied to the logit before the sigmoid (calibration).
-    pub temperature: [f32; NUM_LABELS],
-    pub max_length: usize,
-    /// Parties the model was trained with (it scores any party by name).
-    #[serde(default)]
-    pub trained_parties: Vec<String>,
-    /// The input carries the article's previous sentence after the sentence
-    /// (absent in older model files: no context).
-    #[serde(default)]
-    pub previous_sentence: bool,
-    /// The head has two more outputs after the labels: "this party holds a
-    /// stance here" and "the stance is the author's own voice" (absent in
-    /// older model files: no holder outputs).
-    #[serde(default)]
-    pub holder_outputs: bool,
-    /// The party's name is followed by "(speaker)" when the surface rules put
-    /// one of its mentions in the speaker's place ([`speaker::speaks`]).
-    #[serde(default)]
-    pub speaker_cue: bool,
-    /// The party's name is followed by "(addressed)" when a call in the
-    /// sentence names it as addressee, by "(not addressed)" when a call names
-    /// someone else ([`speaker::addressed`]); absent in older model files.
-    #[serde(default)]
-    pub addressee_cue: bool,
 }
 
 /// How a trained model reads its input and what its head gives.
@@ -118,9 +78,6 @@ impl InputOptions {
     }
 }
 
-/// "holds" and "author", after the labels.
-pub const HOLDER_OUTPUTS: usize = 2;
-
 /// What the model says about one request.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RequestScores {
@@ -129,32 +86,6 @@ pub struct RequestScores {
     /// and that the stance is the author's own voice (trained models with
     /// holder outputs only).
     pub holder: Option<[f32; HOLDER_OUTPUTS]>,
-}
-
-pub const STANCE_FORMAT: &str = "stance-cross-encoder/1";
-
-impl StanceModelSpec {
-    pub fn read(dir: &Path) -> anyhow::Result<Self> {
-        let path = dir.join(STANCE_MODEL_FILE);
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("{}: cannot read", path.display()))?;
-        let spec: StanceModelSpec = serde_json::from_str(&text)
-            .with_context(|| format!("{}: not a valid stance model description", path.display()))?;
-        anyhow::ensure!(
-            spec.format == STANCE_FORMAT,
-            "{}: format {:?} is not {STANCE_FORMAT:?}",
-            path.display(),
-            spec.format
-        );
-        anyhow::ensure!(
-            spec.labels == LABELS,
-            "{}: labels {:?} must be {:?}",
-            path.display(),
-            spec.labels,
-            LABELS
-        );
-        Ok(spec)
-    }
 }
 
 enum Kind {
@@ -185,97 +116,47 @@ pub struct Scorer {
 }
 
 impl Scorer {
-    /// Loads `spec` (a directory or repo id; `None` = the default trained model).
+    /// Loads `spec` (a directory or repo id; `None` = the default trained
+    /// model) through [`model::load`], and reads what its outputs mean.
     pub fn load(
         spec: Option<&str>,
         device: &Device,
         templates: &Templates,
     ) -> anyhow::Result<Scorer> {
-        let spec = spec
-            .map(str::to_string)
-            .unwrap_or_else(|| DEFAULT_MODEL_DIR.to_string());
-        let local = Path::new(&spec);
-        if local.join(STANCE_MODEL_FILE).is_file() {
-            return Self::load_trained(local, device);
-        }
-        let dir = hub::resolve(&spec, &hub::MODEL_FILES)?;
-        if dir.join(STANCE_MODEL_FILE).is_file() {
-            return Self::load_trained(&dir, device);
-        }
-        Self::load_nli(&spec, &dir, device, templates)
-    }
-
-    fn load_trained(dir: &Path, device: &Device) -> anyhow::Result<Scorer> {
-        let spec = StanceModelSpec::read(dir)?;
-        let dtype = model::device::dtype_for(device)?;
-        let input = InputOptions::of(&spec);
-        let encoder = ModelDir {
-            dir: resolve_encoder(&spec.encoder, dir)?,
-        };
-        let (head, tokenizer) = load_stance_head(&spec, dir, &encoder, device, dtype)?;
-        let files = vec![
-            dir.join(STANCE_MODEL_FILE),
-            dir.join(&spec.weights),
-            encoder.file("config.json")?,
-            encoder.file("tokenizer.json")?,
-            encoder.file("model.safetensors")?,
-        ];
-        let classifier: Box<dyn SequenceClassifier> = if model::cpu::enabled_for(device, dtype) {
-            Box::new(head.to_cpu()?)
-        } else {
-            Box::new(head)
+        let loaded = model::load(spec.unwrap_or(DEFAULT_MODEL_DIR), device)?;
+        let (kind, thresholds, max_batch, token_budget) = match &loaded.kind {
+            LoadedKind::Stance(spec) => {
+                let kind = Kind::Trained {
+                    temperature: spec.temperature,
+                    input: InputOptions::of(spec),
+                };
+                (kind, spec.thresholds, 64, 64 * 64)
+            }
+            LoadedKind::Nli { labels } => {
+                let (entail, contradict) = nli_label_ids(labels).with_context(|| {
+                    format!(
+                        "{}: is this an NLI model?",
+                        loaded.dir.join("config.json").display()
+                    )
+                })?;
+                let kind = Kind::Nli {
+                    entail,
+                    contradict,
+                    templates: templates.clone(),
+                };
+                // The zero-shot pipeline's convention: entailment probability ≥ 0.5.
+                (kind, [0.5; NUM_LABELS], 32, 32 * 96)
+            }
         };
         Ok(Scorer {
-            name: spec.name.clone(),
-            kind: Kind::Trained {
-                temperature: spec.temperature,
-                input,
-            },
-            classifier,
-            tokenizer: configure_tokenizer(tokenizer, spec.max_length)?,
-            thresholds: spec.thresholds,
-            files,
-            max_batch: 64,
-            token_budget: 64 * 64,
-        })
-    }
-
-    fn load_nli(
-        name: &str,
-        dir: &Path,
-        device: &Device,
-        templates: &Templates,
-    ) -> anyhow::Result<Scorer> {
-        let model_dir = ModelDir {
-            dir: dir.to_path_buf(),
-        };
-        let dtype = model::device::dtype_for(device)?;
-        let loaded = model::load_sequence_classifier(&model_dir, device, dtype)?;
-        let (entail, contradict) = nli_label_ids(&loaded.labels).with_context(|| {
-            format!(
-                "{}: is this an NLI model?",
-                dir.join("config.json").display()
-            )
-        })?;
-        let tokenizer = load_tokenizer(&model_dir.file("tokenizer.json")?)?;
-        Ok(Scorer {
-            name: name.to_string(),
-            kind: Kind::Nli {
-                entail,
-                contradict,
-                templates: templates.clone(),
-            },
-            classifier: loaded.model,
-            tokenizer: configure_tokenizer(tokenizer, loaded.max_positions.min(512))?,
-            // The zero-shot pipeline's convention: entailment probability ≥ 0.5.
-            thresholds: [0.5; NUM_LABELS],
-            files: vec![
-                model_dir.file("config.json")?,
-                model_dir.file("tokenizer.json")?,
-                model_dir.file("model.safetensors")?,
-            ],
-            max_batch: 32,
-            token_budget: 32 * 96,
+            name: loaded.name,
+            kind,
+            classifier: loaded.classifier,
+            tokenizer: loaded.tokenizer,
+            thresholds,
+            files: loaded.files,
+            max_batch,
+            token_budget,
         })
     }
 
@@ -529,48 +410,6 @@ pub fn mark_mentions(sentence: &str, mentions: &[Mention]) -> String {
     }
     out.push_str(&sentence[at..]);
     out
-}
-
-/// The `encoder`'s weights with the trained tensors of model directory `dir`
-/// laid over them.
-pub fn load_stance_head(
-    spec: &StanceModelSpec,
-    dir: &Path,
-    encoder: &ModelDir,
-    device: &Device,
-    dtype: DType,
-) -> anyhow::Result<(StanceHead, Tokenizer)> {
-    let config = BertConfig::read(&encoder.file("config.json")?)?;
-    let mut tensors = encoder.weights(device)?;
-    // sentence-transformers checkpoints have no `bert.` prefix; classification ones do.
-    tensors = tensors
-        .into_iter()
-        .map(|(k, v)| (k.strip_prefix("bert.").map(str::to_string).unwrap_or(k), v))
-        .collect();
-    let trained_path = dir.join(&spec.weights);
-    for (name, tensor) in model::load_safetensors(&trained_path, device)? {
-        tensors.insert(name, tensor);
-    }
-    let vb = VarBuilder::from_tensors(tensors, dtype, device);
-    let head =
-        StanceHead::load(vb, &config, InputOptions::of(spec).outputs()).with_context(|| {
-            format!(
-                "{}: trained weights do not fit the encoder {}",
-                trained_path.display(),
-                spec.encoder
-            )
-        })?;
-    let tokenizer = load_tokenizer(&encoder.file("tokenizer.json")?)?;
-    Ok((head, tokenizer))
-}
-
-/// The encoder named by a stance model: relative paths are relative to the model directory.
-pub fn resolve_encoder(encoder: &str, model_dir: &Path) -> anyhow::Result<PathBuf> {
-    let relative = model_dir.join(encoder);
-    if relative.is_dir() {
-        return Ok(relative);
-    }
-    hub::resolve(encoder, &hub::MODEL_FILES)
 }
 
 #[cfg(test)]

@@ -271,8 +271,23 @@ const CALL_PHRASES: &[&[&str]] = &[
 /// Lowercase words that may stand between a call and its addressee ("urged
 /// both Israel and Hamas", "called on the Israeli government and Hamas").
 const ADDRESSEE_FILLER: &[&str] = &[
-    "the", "both", "and", "or", "its", "his", "her", "their", "of", "all", "leaders",
-    "leadership", "government", "authorities", "forces", "side", "sides",
+    "the",
+    "both",
+    "and",
+    "or",
+    "its",
+    "his",
+    "her",
+    "their",
+    "of",
+    "all",
+    "leaders",
+    "leadership",
+    "government",
+    "authorities",
+    "forces",
+    "side",
+    "sides",
 ];
 
 /// Whether `mention` is the addressee of a call: it follows a call verb
@@ -442,23 +457,50 @@ mod tests {
 
     #[test]
     fn the_addressee_of_a_call_is_found() {
-        assert!(addressed_at("Egypt urged Israel to show restraint.", "Israel"));
-        assert!(addressed_at("The UN called on Israel and Hamas to stop the fighting.", "Hamas"));
-        assert!(addressed_at("The UN called on Israel and Hamas to stop the fighting.", "Israel"));
+        assert!(addressed_at(
+            "Egypt urged Israel to show restraint.",
+            "Israel"
+        ));
+        assert!(addressed_at(
+            "The UN called on Israel and Hamas to stop the fighting.",
+            "Hamas"
+        ));
+        assert!(addressed_at(
+            "The UN called on Israel and Hamas to stop the fighting.",
+            "Israel"
+        ));
         assert!(addressed_at(
             "Macron urged Prime Minister Benjamin Netanyahu not to invade Gaza.",
             "Netanyahu"
         ));
-        assert!(addressed_at("China pressed both Israel and the Palestinians to talk.", "Palestinians"));
+        assert!(addressed_at(
+            "China pressed both Israel and the Palestinians to talk.",
+            "Palestinians"
+        ));
     }
 
     #[test]
     fn speakers_objects_and_other_places_are_not_addressees() {
-        assert!(!addressed_at("Israel urged the world to condemn Hamas.", "Israel"));
-        assert!(!addressed_at("Egypt urged restraint after Hamas fired rockets.", "Hamas"));
-        assert!(!addressed_at("Reporters asked Russia about its contacts.", "Russia"));
-        assert!(!addressed_at("Turkey urged calm. Israel went on to strike Gaza.", "Israel"));
-        assert!(!addressed_at("Jordan called for restraint by Israel to avoid escalation.", "Israel"));
+        assert!(!addressed_at(
+            "Israel urged the world to condemn Hamas.",
+            "Israel"
+        ));
+        assert!(!addressed_at(
+            "Egypt urged restraint after Hamas fired rockets.",
+            "Hamas"
+        ));
+        assert!(!addressed_at(
+            "Reporters asked Russia about its contacts.",
+            "Russia"
+        ));
+        assert!(!addressed_at(
+            "Turkey urged calm. Israel went on to strike Gaza.",
+            "Israel"
+        ));
+        assert!(!addressed_at(
+            "Jordan called for restraint by Israel to avoid escalation.",
+            "Israel"
+        ));
     }
 
     #[test]
