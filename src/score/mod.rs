@@ -433,8 +433,8 @@ mod tests {
     }
 
     fn fixture_tokenizer(max_length: usize) -> Tokenizer {
-        let path =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/parity/bert/tokenizer.json");
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/parity/bert/tokenizer.json");
         configure_tokenizer(load_tokenizer(&path).unwrap(), max_length).unwrap()
     }
 
@@ -620,8 +620,8 @@ pub(crate) mod testing {
 
     /// A trained-kind scorer over [`FixedLogits`], with holder outputs.
     pub fn scorer(logits: Vec<f32>, temperature: [f32; NUM_LABELS]) -> Scorer {
-        let path =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/parity/bert/tokenizer.json");
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/parity/bert/tokenizer.json");
         let tokenizer = configure_tokenizer(load_tokenizer(&path).unwrap(), 128).unwrap();
         let input = InputOptions {
             holder_outputs: true,
