@@ -82,25 +82,8 @@ pub fn finish(
     let builtin = PartySet::builtin();
     let builtin_matcher = PartyMatcher::new(&builtin)?;
 
-    // Calibration starts from the raw model (temperature 1), also when the
-    // card of a calibrated model is rewritten (`--card-only`).
-    let mut raw_spec = StanceModelSpec::read(dir)?;
-    raw_spec.temperature = [1.0; NUM_LABELS];
-    write_spec(dir, &raw_spec)?;
-    let uncalibrated = load_saved(dir)?;
-    let dev_raw = eval::predict(
-        &uncalibrated,
-        &dev,
-        &builtin,
-        &builtin_matcher,
-        &dev.parties(),
-    )?;
     let cv = outcome.cross_validation.as_ref();
-    let calibration = calibrate(&dev_raw, cv.map(|cv| cv.temperature));
-    let mut spec = StanceModelSpec::read(dir)?;
-    spec.temperature = calibration.temperature;
-    spec.thresholds = cv.map_or([0.5; NUM_LABELS], |cv| cv.thresholds);
-    write_spec(dir, &spec)?;
+    let (calibration, spec) = calibrate_saved(dir, &dev, &builtin, cv)?;
 
     let scorer = load_saved(dir)?;
     let dev_predictions = eval::predict(&scorer, &dev, &builtin, &builtin_matcher, &dev.parties())?;
@@ -152,8 +135,43 @@ pub fn finish(
     Ok(card)
 }
 
+/// Fits the saved model's temperatures on dev (from the raw model,
+/// temperature 1, also when the card of a calibrated model is rewritten by
+/// `--card-only`) and writes them, with the cross-validated thresholds (else
+/// 0.5), into its description.
+fn calibrate_saved(
+    dir: &Path,
+    dev: &GoldSet,
+    parties: &PartySet,
+    cv: Option<&CrossValidation>,
+) -> anyhow::Result<(Calibration, StanceModelSpec)> {
+    let matcher = PartyMatcher::new(parties)?;
+    let mut raw_spec = StanceModelSpec::read(dir)?;
+    raw_spec.temperature = [1.0; NUM_LABELS];
+    write_spec(dir, &raw_spec)?;
+    let uncalibrated = load_saved(dir)?;
+    let dev_raw = eval::predict(&uncalibrated, dev, parties, &matcher, &dev.parties())?;
+    let calibration = calibrate(&dev_raw, cv.map(|cv| cv.temperature));
+    let mut spec = StanceModelSpec::read(dir)?;
+    spec.temperature = calibration.temperature;
+    spec.thresholds = cv.map_or([0.5; NUM_LABELS], |cv| cv.thresholds);
+    write_spec(dir, &spec)?;
+    Ok((calibration, spec))
+}
+
 fn render_card(card: &ModelCard) -> String {
     let mut md = String::new();
+    render_recipe(card, &mut md);
+    let epoch_chosen_on_dev = render_epochs(card, &mut md);
+    render_results(card, epoch_chosen_on_dev, &mut md);
+    render_cross_validation(card, &mut md);
+    render_dev_details(card, &mut md);
+    md.push_str("\nThe held-out test split was never seen. Numbers come from `model_card.json`, written by the same run.\n");
+    md
+}
+
+/// What was trained on what, how, and how long it took.
+fn render_recipe(card: &ModelCard, md: &mut String) {
     let o = &card.options;
     md.push_str(&format!("# {}\n\n", card.name));
     let context = if o.input.previous_sentence {
@@ -181,6 +199,12 @@ fn render_card(card: &ModelCard) -> String {
         rayon::current_num_threads(),
         card.cross_validation.as_ref().map_or(String::new(), |cv| format!(", of which cross-validation {:.0} s", cv.seconds))
     ));
+}
+
+/// The epochs' log and which weights were shipped. Returns whether the
+/// epoch was chosen on dev (then dev is not fully held out).
+fn render_epochs(card: &ModelCard, md: &mut String) -> bool {
+    let o = &card.options;
     md.push_str("## Epochs (dev metrics at threshold 0.5, temperature 1)\n\n| epoch | train loss | dev macro-F1 | condemn | support | ceasefire | seconds |\n|---|---|---|---|---|---|---|\n");
     for e in &card.epochs {
         let dev = |f: fn(&DevEpoch) -> f64| {
@@ -223,7 +247,11 @@ fn render_card(card: &ModelCard) -> String {
             card.best_epoch
         ));
     }
+    epoch_chosen_on_dev
+}
 
+/// The results table: dev, dev at 0.5, train, and cross-validation.
+fn render_results(card: &ModelCard, epoch_chosen_on_dev: bool, md: &mut String) {
     let fmt_thresholds = |t: &[f32; NUM_LABELS]| {
         t.iter()
             .map(|v| format!("{v:.2}"))
@@ -281,6 +309,9 @@ fn render_card(card: &ModelCard) -> String {
             r.pairs, r.macro_f1, f("condemn"), f("support"), f("ceasefire"), ap("condemn"), ap("support"), ap("ceasefire"), r.ece
         ));
     }
+}
+
+fn render_cross_validation(card: &ModelCard, md: &mut String) {
     if let Some(cv) = &card.cross_validation {
         md.push_str(&format!(
             "\n## Cross-validation on train\n\n{} folds, grouped by article (articles shuffled with the seed, dealt round-robin); each fold is trained with the recipe above (all epochs, no dev) and scores its held-out articles. The out-of-fold scores fit the shipped per-label temperatures and then choose the shipped thresholds (best out-of-fold F1 on the grid 0.05–0.95, ties to the nearest 0.5). {:.0} s.\n\n| fold | held-out articles | train examples | pairs | out-of-fold macro-F1 at 0.5 | seconds |\n|---|---|---|---|---|---|\n",
@@ -299,6 +330,10 @@ fn render_card(card: &ModelCard) -> String {
             ));
         }
     }
+}
+
+/// Calibration, per-party F1, holder accuracy and the behaviour suite.
+fn render_dev_details(card: &ModelCard, md: &mut String) {
     let c = &card.calibration;
     let ece_dev_note = if c.fitted_on == "dev" {
         "in-sample: fitted and measured on all of dev"
@@ -337,6 +372,4 @@ fn render_card(card: &ModelCard) -> String {
         card.behaviour.cases,
         behaviour::render(&card.behaviour)
     ));
-    md.push_str("\nThe held-out test split was never seen. Numbers come from `model_card.json`, written by the same run.\n");
-    md
 }

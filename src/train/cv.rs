@@ -45,113 +45,39 @@ pub(super) fn cross_validate(
     let k = opts.cv_folds;
     let mut order: Vec<usize> = (0..gold.articles.len()).collect();
     order.shuffle(&mut StdRng::seed_from_u64(opts.seed));
-    let (mut pairs, mut scores, mut sentences, mut scoring_seconds) =
-        (Vec::new(), Vec::new(), 0, 0.0);
+    let mut out_of_fold = eval::Predictions {
+        pairs: Vec::new(),
+        scores: Vec::new(),
+        rows: Vec::new(),
+        sentences: 0,
+        seconds: 0.0,
+    };
     let mut folds = Vec::new();
     for fold in 0..k {
-        let fold_started = Instant::now();
         let mut held: Vec<usize> = order.iter().skip(fold).step_by(k).copied().collect();
         held.sort_unstable();
-        let rest: Vec<usize> = (0..gold.articles.len())
-            .filter(|a| !held.contains(a))
-            .collect();
-        let (fit_gold, held_gold) = (gold.subset(&rest), gold.subset(&held));
-        let fold_train = examples(&fit_gold, setup, opts.input)?;
-        eprintln!(
-            "cross-validation fold {}/{k}: {} examples from {} articles, {} articles held out",
-            fold + 1,
-            fold_train.len(),
-            rest.len(),
-            held.len()
-        );
-        let tuned = fine_tune(
-            opts,
-            setup,
-            &fold_train,
-            opts.seed + 1 + fold as u64,
-            None,
-            &format!("fold {}/{k} ", fold + 1),
-        )?;
-        let scorer = raw_scorer(tuned.head, setup, opts);
-        let predicted = eval::predict(
-            &scorer,
-            &held_gold,
-            &setup.parties,
-            &setup.matcher,
-            &held_gold.parties(),
-        )?;
-        let report = eval::report(
+        let (log, predicted) = run_fold(opts, setup, gold, fold, &held)?;
+        folds.push(log);
+        out_of_fold.pairs.extend(predicted.pairs);
+        out_of_fold.scores.extend(predicted.scores);
+        out_of_fold.sentences += predicted.sentences;
+        out_of_fold.seconds += predicted.seconds;
+    }
+    let (temperature, thresholds, calibrated) = calibrate_out_of_fold(&out_of_fold);
+    let report = |predictions: &eval::Predictions, thresholds| {
+        eval::report(
             &opts.name,
-            &predicted,
-            [0.5; NUM_LABELS],
+            predictions,
+            thresholds,
             eval::SegmentationReport::default(),
             &setup.parties.ids(),
-        );
-        eprintln!(
-            "fold {}/{k}: out-of-fold macro-F1 {:.3} at 0.5 over {} pairs",
-            fold + 1,
-            report.macro_f1,
-            predicted.pairs.len()
-        );
-        folds.push(FoldLog {
-            fold: fold + 1,
-            held_out_articles: held_gold.articles.iter().map(|a| a.id.clone()).collect(),
-            train_examples: fold_train.len(),
-            pairs: predicted.pairs.len(),
-            macro_f1: report.macro_f1,
-            final_train_loss: tuned.epochs.last().map_or(f64::NAN, |e| e.train_loss),
-            seconds: fold_started.elapsed().as_secs_f64(),
-        });
-        pairs.extend(predicted.pairs);
-        scores.extend(predicted.scores);
-        sentences += predicted.sentences;
-        scoring_seconds += predicted.seconds;
-    }
-    let raw = eval::Predictions {
-        pairs,
-        scores,
-        rows: Vec::new(),
-        sentences,
-        seconds: scoring_seconds,
+        )
     };
-    let temperature = fit_temperatures(&raw, &|_| true);
-    let calibrated = eval::Predictions {
-        scores: raw
-            .scores
-            .iter()
-            .map(|s| std::array::from_fn(|l| score::sigmoid(logit(s[l]) / temperature[l])))
-            .collect(),
-        pairs: raw.pairs.clone(),
-        rows: Vec::new(),
-        sentences,
-        seconds: scoring_seconds,
-    };
-    let thresholds: [f32; NUM_LABELS] = std::array::from_fn(|l| {
-        let (s, y): (Vec<f64>, Vec<bool>) = calibrated
-            .pairs
-            .iter()
-            .zip(&calibrated.scores)
-            .map(|(p, s)| (crate::types::round_score(s[l]), p.gold[l]))
-            .unzip();
-        eval::metrics::best_f1_threshold(&s, &y) as f32
-    });
-    let at_half = eval::report(
-        &opts.name,
-        &raw,
-        [0.5; NUM_LABELS],
-        eval::SegmentationReport::default(),
-        &setup.parties.ids(),
-    );
-    let at_chosen = eval::report(
-        &opts.name,
-        &calibrated,
-        thresholds,
-        eval::SegmentationReport::default(),
-        &setup.parties.ids(),
-    );
+    let at_half = report(&out_of_fold, [0.5; NUM_LABELS]);
+    let at_chosen = report(&calibrated, thresholds);
     eprintln!(
         "cross-validation ({k} folds, {} pairs): macro-F1 {:.3} at 0.5; thresholds {:?} (macro-F1 {:.3} on the same scores), temperatures {:?}",
-        raw.pairs.len(),
+        out_of_fold.pairs.len(),
         at_half.macro_f1,
         thresholds,
         at_chosen.macro_f1,
@@ -165,4 +91,96 @@ pub(super) fn cross_validate(
         at_chosen,
         seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+/// Trains fold `fold` on every article but `held` and scores the held-out
+/// articles: the fold's log and its out-of-fold predictions.
+fn run_fold(
+    opts: &TrainOptions,
+    setup: &Setup,
+    gold: &GoldSet,
+    fold: usize,
+    held: &[usize],
+) -> anyhow::Result<(FoldLog, eval::Predictions)> {
+    let (started, k) = (Instant::now(), opts.cv_folds);
+    let rest: Vec<usize> = (0..gold.articles.len())
+        .filter(|a| !held.contains(a))
+        .collect();
+    let (fit_gold, held_gold) = (gold.subset(&rest), gold.subset(held));
+    let fold_train = examples(&fit_gold, setup, opts.input)?;
+    eprintln!(
+        "cross-validation fold {}/{k}: {} examples from {} articles, {} articles held out",
+        fold + 1,
+        fold_train.len(),
+        rest.len(),
+        held.len()
+    );
+    let tuned = fine_tune(
+        opts,
+        setup,
+        &fold_train,
+        opts.seed + 1 + fold as u64,
+        None,
+        &format!("fold {}/{k} ", fold + 1),
+    )?;
+    let scorer = raw_scorer(tuned.head, setup, opts);
+    let predicted = eval::predict(
+        &scorer,
+        &held_gold,
+        &setup.parties,
+        &setup.matcher,
+        &held_gold.parties(),
+    )?;
+    let report = eval::report(
+        &opts.name,
+        &predicted,
+        [0.5; NUM_LABELS],
+        eval::SegmentationReport::default(),
+        &setup.parties.ids(),
+    );
+    eprintln!(
+        "fold {}/{k}: out-of-fold macro-F1 {:.3} at 0.5 over {} pairs",
+        fold + 1,
+        report.macro_f1,
+        predicted.pairs.len()
+    );
+    let log = FoldLog {
+        fold: fold + 1,
+        held_out_articles: held_gold.articles.iter().map(|a| a.id.clone()).collect(),
+        train_examples: fold_train.len(),
+        pairs: predicted.pairs.len(),
+        macro_f1: report.macro_f1,
+        final_train_loss: tuned.epochs.last().map_or(f64::NAN, |e| e.train_loss),
+        seconds: started.elapsed().as_secs_f64(),
+    };
+    Ok((log, predicted))
+}
+
+/// Temperatures fitted on the out-of-fold scores, the thresholds that
+/// maximise F1 on the calibrated scores, and those calibrated scores.
+fn calibrate_out_of_fold(
+    raw: &eval::Predictions,
+) -> ([f32; NUM_LABELS], [f32; NUM_LABELS], eval::Predictions) {
+    let temperature = fit_temperatures(raw, &|_| true);
+    let calibrated = eval::Predictions {
+        scores: raw
+            .scores
+            .iter()
+            .map(|s| std::array::from_fn(|l| score::sigmoid(logit(s[l]) / temperature[l])))
+            .collect(),
+        pairs: raw.pairs.clone(),
+        rows: Vec::new(),
+        sentences: raw.sentences,
+        seconds: raw.seconds,
+    };
+    let thresholds: [f32; NUM_LABELS] = std::array::from_fn(|l| {
+        let (s, y): (Vec<f64>, Vec<bool>) = calibrated
+            .pairs
+            .iter()
+            .zip(&calibrated.scores)
+            .map(|(p, s)| (crate::types::round_score(s[l]), p.gold[l]))
+            .unzip();
+        eval::metrics::best_f1_threshold(&s, &y) as f32
+    });
+    (temperature, thresholds, calibrated)
 }

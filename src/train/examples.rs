@@ -25,6 +25,52 @@ fn holder_slug(slug: &str) -> &str {
     }
 }
 
+/// Holders of each annotated sentence: everyone who holds one of its
+/// stances (gold slugs, normalised by [`holder_slug`]).
+fn holders_by_sentence(gold: &GoldSet) -> HashMap<(usize, usize), BTreeSet<String>> {
+    let index = gold.article_index();
+    let mut holders: HashMap<(usize, usize), BTreeSet<String>> = HashMap::new();
+    for row in gold.rows.iter().filter(|r| r.labels().iter().any(|&l| l)) {
+        let slugs = row
+            .holder
+            .iter()
+            .flat_map(|h| h.split(';'))
+            .map(|h| holder_slug(h.trim()).to_string());
+        holders
+            .entry((index[row.article_id.as_str()], row.sentence_index))
+            .or_default()
+            .extend(slugs);
+    }
+    holders
+}
+
+/// Targets and loss weights of one example: the labels; with holder
+/// outputs, "holds" (is this party among the sentence's holders: 0 in a
+/// sentence without stance) and "author" (only where there is a stance).
+/// `holds` and `author` are `None` in a sentence without stance.
+fn targets(
+    labels: [bool; NUM_LABELS],
+    holds: Option<bool>,
+    author: Option<bool>,
+    input: InputOptions,
+) -> ([f32; MAX_OUTPUTS], [f32; MAX_OUTPUTS]) {
+    let mut target = [0.0; MAX_OUTPUTS];
+    let mut weight = [0.0; MAX_OUTPUTS];
+    for l in 0..NUM_LABELS {
+        target[l] = if labels[l] { 1.0 } else { 0.0 };
+        weight[l] = 1.0;
+    }
+    if input.holder_outputs {
+        target[NUM_LABELS] = holds.unwrap_or(false) as u8 as f32;
+        weight[NUM_LABELS] = 1.0;
+        if let Some(author) = author {
+            target[NUM_LABELS + 1] = author as u8 as f32;
+            weight[NUM_LABELS + 1] = 1.0;
+        }
+    }
+    (target, weight)
+}
+
 /// Builds examples for every annotated sentence of `gold`.
 pub(super) fn examples(
     gold: &GoldSet,
@@ -47,19 +93,7 @@ pub(super) fn examples(
         .into_iter()
         .map(|p| ((p.article, p.sentence, p.party.clone()), p.gold))
         .collect();
-    // Holders of each sentence: everyone who holds one of its stances.
-    let mut holders: HashMap<(usize, usize), BTreeSet<String>> = HashMap::new();
-    for row in gold.rows.iter().filter(|r| r.labels().iter().any(|&l| l)) {
-        let slugs = row
-            .holder
-            .iter()
-            .flat_map(|h| h.split(';'))
-            .map(|h| holder_slug(h.trim()).to_string());
-        holders
-            .entry((index[row.article_id.as_str()], row.sentence_index))
-            .or_default()
-            .extend(slugs);
-    }
+    let holders = holders_by_sentence(gold);
     let mut out = Vec::new();
     for (article, sentence_index) in gold.annotated_sentences() {
         let sentence = &gold.articles[article].sentences[sentence_index];
@@ -86,23 +120,12 @@ pub(super) fn examples(
                 party: &parties.parties[p],
                 mentions: &mentions,
             };
-            let mut target = [0.0; MAX_OUTPUTS];
-            let mut weight = [0.0; MAX_OUTPUTS];
-            for l in 0..NUM_LABELS {
-                target[l] = if gold_labels[l] { 1.0 } else { 0.0 };
-                weight[l] = 1.0;
-            }
-            if input.holder_outputs {
-                // "holds": is this party among the sentence's holders (0 in a
-                // sentence without stance). "author": only where there is a stance.
-                target[NUM_LABELS] =
-                    sentence_holders.is_some_and(|h| h.contains(&party_id)) as u8 as f32;
-                weight[NUM_LABELS] = 1.0;
-                if let Some(h) = sentence_holders {
-                    target[NUM_LABELS + 1] = h.contains(holder::AUTHOR) as u8 as f32;
-                    weight[NUM_LABELS + 1] = 1.0;
-                }
-            }
+            let (target, weight) = targets(
+                gold_labels,
+                sentence_holders.map(|h| h.contains(&party_id)),
+                sentence_holders.map(|h| h.contains(holder::AUTHOR)),
+                input,
+            );
             out.push(Example {
                 input: score::encode_stance_input(tokenizer, &request, input)?,
                 target,

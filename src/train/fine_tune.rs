@@ -39,129 +39,43 @@ pub(super) fn fine_tune(
     dev: Option<&GoldSet>,
     run_name: &str,
 ) -> anyhow::Result<FineTuned> {
-    let (device, config) = (&setup.device, &setup.config);
     let mut rng = StdRng::seed_from_u64(seed);
     bert::seed_dropout(seed);
-    let mut head = init_model(
-        &setup.encoder,
-        config,
-        device,
-        &mut rng,
-        opts.input.outputs(),
-    )?;
-    let vars = head.trainable(opts.train_from_layer)?;
-    let mut optimizer = AdamW::new(
-        vars.iter().map(|(_, v)| v.clone()).collect(),
-        ParamsAdamW {
-            lr: opts.learning_rate,
-            weight_decay: 0.01,
-            ..Default::default()
-        },
-    )?;
-
-    // Frozen layers run once: cache each example's hidden states below the trained layers.
-    let cached = if opts.train_from_layer > 0 {
-        Some(frozen_states(&head, train, opts.train_from_layer)?)
-    } else {
-        None
-    };
-
+    let mut trainer = Trainer::new(opts, setup, train, &mut rng)?;
     let mut logs = Vec::new();
     let averaging = opts.average_last > 1;
     // Best epoch so far by merit; its weights are kept only when they can ship (not averaging).
     let mut best: Option<(f64, usize)> = None;
     let mut best_weights = None;
-    let steps_per_epoch = train.len().div_ceil(opts.batch_size);
-    let total_steps = steps_per_epoch * opts.epochs;
-    let mut step = 0;
     let first_averaged = opts.epochs + 1 - opts.average_last.max(1);
     let mut average = WeightAverage::default();
     for epoch in 1..=opts.epochs {
         let started = Instant::now();
-        let batches = shuffled_batches(train, opts.batch_size, &mut rng);
-        let bar = indicatif::ProgressBar::new(steps_per_epoch as u64).with_style(
-            indicatif::ProgressStyle::with_template(
-                "{msg} [{bar:30}] {pos}/{len} steps, {per_sec}, eta {eta}",
-            )
-            .expect("valid template"),
-        );
-        bar.set_message(format!("{run_name}epoch {epoch}/{}", opts.epochs));
-        let mut loss_sum = 0.0;
-        for batch_ids in &batches {
-            optimizer.set_learning_rate(opts.learning_rate * schedule(step, total_steps));
-            step += 1;
-            let batch = Batch::from_sequences(batch_ids.iter().map(|&i| &train[i].input));
-            let input = head.pad(&batch)?;
-            let mode = Mode::Train {
-                dropout: opts.dropout,
-            };
-            let hidden = match &cached {
-                Some(states) => {
-                    let xs = pad_states(states, batch_ids, batch.max_length, config.hidden_size)?;
-                    head.bert.run_layers(
-                        xs,
-                        &input.attention_bias()?,
-                        opts.train_from_layer..config.num_hidden_layers,
-                        mode,
-                    )?
-                }
-                None => head.bert.forward(&input, mode)?,
-            };
-            let logits = head.head_logits(&hidden, &input.mask, mode)?;
-            let outputs = opts.input.outputs();
-            let targets: Vec<f32> = batch_ids
-                .iter()
-                .flat_map(|&i| train[i].target[..outputs].to_vec())
-                .collect();
-            let targets = Tensor::from_vec(targets, (batch_ids.len(), outputs), device)?;
-            let weights: Vec<f32> = batch_ids
-                .iter()
-                .flat_map(|&i| train[i].weight[..outputs].to_vec())
-                .collect();
-            let weights = Tensor::from_vec(weights, (batch_ids.len(), outputs), device)?;
-            let loss = bce_with_logits(&logits, &targets, &weights)?;
-            optimizer.backward_step(&loss)?;
-            loss_sum += loss.to_scalar::<f32>()? as f64;
-            bar.inc(1);
-        }
-        bar.finish_and_clear();
-
-        let dev_epoch = match dev {
-            Some(dev) => {
-                let report = evaluate_in_memory(&head, setup, dev, opts)?;
-                Some(DevEpoch {
-                    macro_f1: report.macro_f1,
-                    f1: LABELS.map(|l| report.labels[l].metrics.f1),
-                })
-            }
-            None => None,
-        };
+        let label = format!("{run_name}epoch {epoch}/{}", opts.epochs);
+        let train_loss = trainer.epoch(train, &mut rng, &label)?;
         let log = EpochLog {
             epoch,
-            train_loss: loss_sum / batches.len() as f64,
-            dev: dev_epoch,
+            train_loss,
+            dev: dev_scores(&trainer.head, setup, dev, opts)?,
             seconds: started.elapsed().as_secs_f64(),
         };
-        let dev_text = log.dev.map_or(String::new(), |d| {
-            format!(
-                ", dev macro-F1 {:.3} (condemn {:.3}, support {:.3}, ceasefire {:.3})",
-                d.macro_f1, d.f1[0], d.f1[1], d.f1[2]
-            )
-        });
         eprintln!(
-            "{run_name}epoch {epoch}: loss {:.4}{dev_text}, {:.0} s",
-            log.train_loss, log.seconds
+            "{run_name}epoch {epoch}: loss {:.4}{}, {:.0} s",
+            log.train_loss,
+            log.dev
+                .map_or(String::new(), |d| format!(", {}", d.describe())),
+            log.seconds
         );
         // Without dev, later epochs always win: the schedule alone decides.
         let merit = log.dev.map_or(epoch as f64, |d| d.macro_f1);
         if best.is_none_or(|(m, _)| merit > m) {
             best = Some((merit, epoch));
             if !averaging {
-                best_weights = Some(snapshot(&vars)?);
+                best_weights = Some(snapshot(&trainer.vars)?);
             }
         }
         if averaging && epoch >= first_averaged {
-            average.add(epoch, snapshot(&vars)?)?;
+            average.add(epoch, snapshot(&trainer.vars)?)?;
         }
         logs.push(log);
         let best_epoch = best.as_ref().map(|b| b.1).unwrap_or(epoch);
@@ -173,16 +87,14 @@ pub(super) fn fine_tune(
     let (_, mut best_epoch) = best.context("no epoch was run")?;
     let averaged_epochs = average.epochs.clone();
     let weights = if let Some(mean) = average.mean()? {
-        for (name, var) in &vars {
+        for (name, var) in &trainer.vars {
             var.set(&mean[name])?;
         }
         best_epoch = opts.epochs;
-        if let Some(dev) = dev {
-            let report = evaluate_in_memory(&head, setup, dev, opts)?;
-            let f1 = LABELS.map(|l| report.labels[l].metrics.f1);
+        if let Some(scores) = dev_scores(&trainer.head, setup, dev, opts)? {
             eprintln!(
-                "{run_name}mean of epochs {averaged_epochs:?}: dev macro-F1 {:.3} (condemn {:.3}, support {:.3}, ceasefire {:.3})",
-                report.macro_f1, f1[0], f1[1], f1[2]
+                "{run_name}mean of epochs {averaged_epochs:?}: {}",
+                scores.describe()
             );
         }
         mean
@@ -190,13 +102,153 @@ pub(super) fn fine_tune(
         best_weights.context("no epoch was run")?
     };
     Ok(FineTuned {
-        head,
+        head: trainer.head,
         weights,
         epochs: logs,
         best_epoch,
         averaged_epochs,
     })
 }
+
+/// The dev scores of `head` after an epoch, where there is a dev split.
+fn dev_scores(
+    head: &StanceHead,
+    setup: &Setup,
+    dev: Option<&GoldSet>,
+    opts: &TrainOptions,
+) -> anyhow::Result<Option<DevEpoch>> {
+    let Some(dev) = dev else {
+        return Ok(None);
+    };
+    let report = evaluate_in_memory(head, setup, dev, opts)?;
+    Ok(Some(DevEpoch {
+        macro_f1: report.macro_f1,
+        f1: LABELS.map(|l| report.labels[l].metrics.f1),
+    }))
+}
+
+impl DevEpoch {
+    fn describe(&self) -> String {
+        format!(
+            "dev macro-F1 {:.3} (condemn {:.3}, support {:.3}, ceasefire {:.3})",
+            self.macro_f1, self.f1[0], self.f1[1], self.f1[2]
+        )
+    }
+}
+
+/// The model being trained, its optimizer and where the schedule stands.
+struct Trainer<'a> {
+    opts: &'a TrainOptions,
+    setup: &'a Setup,
+    head: StanceHead,
+    vars: Vec<(String, Var)>,
+    optimizer: AdamW,
+    /// Hidden states below the trained layers, per example (frozen layers run once).
+    cached: Option<Vec<Tensor>>,
+    step: usize,
+    total_steps: usize,
+}
+
+impl<'a> Trainer<'a> {
+    fn new(
+        opts: &'a TrainOptions,
+        setup: &'a Setup,
+        train: &[Example],
+        rng: &mut StdRng,
+    ) -> anyhow::Result<Trainer<'a>> {
+        let mut head = init_model(
+            &setup.encoder,
+            &setup.config,
+            &setup.device,
+            rng,
+            opts.input.outputs(),
+        )?;
+        let vars = head.trainable(opts.train_from_layer)?;
+        let optimizer = AdamW::new(
+            vars.iter().map(|(_, v)| v.clone()).collect(),
+            ParamsAdamW {
+                lr: opts.learning_rate,
+                weight_decay: 0.01,
+                ..Default::default()
+            },
+        )?;
+        let cached = if opts.train_from_layer > 0 {
+            Some(frozen_states(&head, train, opts.train_from_layer)?)
+        } else {
+            None
+        };
+        Ok(Trainer {
+            opts,
+            setup,
+            head,
+            vars,
+            optimizer,
+            cached,
+            step: 0,
+            total_steps: train.len().div_ceil(opts.batch_size) * opts.epochs,
+        })
+    }
+
+    /// One pass over `train` in a shuffled order; the mean batch loss.
+    fn epoch(&mut self, train: &[Example], rng: &mut StdRng, label: &str) -> anyhow::Result<f64> {
+        let batches = shuffled_batches(train, self.opts.batch_size, rng);
+        let bar = indicatif::ProgressBar::new(batches.len() as u64).with_style(
+            indicatif::ProgressStyle::with_template(
+                "{msg} [{bar:30}] {pos}/{len} steps, {per_sec}, eta {eta}",
+            )
+            .expect("valid template"),
+        );
+        bar.set_message(label.to_string());
+        let mut loss_sum = 0.0;
+        for batch_ids in &batches {
+            let rate = schedule(self.step, self.total_steps);
+            self.optimizer
+                .set_learning_rate(self.opts.learning_rate * rate);
+            self.step += 1;
+            let loss = self.batch_loss(train, batch_ids)?;
+            self.optimizer.backward_step(&loss)?;
+            loss_sum += loss.to_scalar::<f32>()? as f64;
+            bar.inc(1);
+        }
+        bar.finish_and_clear();
+        Ok(loss_sum / batches.len() as f64)
+    }
+
+    /// The weighted loss of one batch of examples, in training mode.
+    fn batch_loss(&self, train: &[Example], batch_ids: &[usize]) -> anyhow::Result<Tensor> {
+        let (opts, config, device) = (self.opts, &self.setup.config, &self.setup.device);
+        let batch = Batch::from_sequences(batch_ids.iter().map(|&i| &train[i].input));
+        let input = self.head.pad(&batch)?;
+        let mode = Mode::Train {
+            dropout: opts.dropout,
+        };
+        let hidden = match &self.cached {
+            Some(states) => {
+                let xs = pad_states(states, batch_ids, batch.max_length, config.hidden_size)?;
+                self.head.bert.run_layers(
+                    xs,
+                    &input.attention_bias()?,
+                    opts.train_from_layer..config.num_hidden_layers,
+                    mode,
+                )?
+            }
+            None => self.head.bert.forward(&input, mode)?,
+        };
+        let logits = self.head.head_logits(&hidden, &input.mask, mode)?;
+        let outputs = opts.input.outputs();
+        let column = |values: &dyn Fn(&Example) -> &[f32]| -> candle_core::Result<Tensor> {
+            let flat: Vec<f32> = batch_ids
+                .iter()
+                .flat_map(|&i| values(&train[i])[..outputs].to_vec())
+                .collect();
+            Tensor::from_vec(flat, (batch_ids.len(), outputs), device)
+        };
+        let targets = column(&|e| &e.target)?;
+        let weights = column(&|e| &e.weight)?;
+        Ok(bce_with_logits(&logits, &targets, &weights)?)
+    }
+}
+
 /// Learning-rate factor: linear warm-up over the first 10% of steps, then linear decay to 0.
 fn schedule(step: usize, total: usize) -> f64 {
     let warmup = (total / 10).max(1);
