@@ -18,6 +18,13 @@ use super::cpu::{
 };
 use super::{Batch, Logits, SequenceClassifier};
 
+mod heads;
+mod layers;
+
+pub use heads::{mean_pool, BertClassifier, StanceHead, HEAD_PREFIX};
+use layers::*;
+pub use layers::{Dense, LayerNorm};
+
 /// Large negative added to attention scores of padding; exp() of it is 0 in
 /// f32 without the overflow that `f32::MIN` invites.
 const MASK_BIAS: f64 = -10_000.0;
@@ -115,110 +122,6 @@ fn seeded_dropout(xs: &Tensor, p: f32) -> Result<Tensor> {
         .collect();
     let mask = Tensor::from_vec(keep, xs.shape(), xs.device())?.to_dtype(xs.dtype())?;
     xs * mask
-}
-
-/// A dense layer whose weights can be turned into trainable variables.
-#[derive(Debug, Clone)]
-pub struct Dense {
-    weight: Tensor,
-    bias: Tensor,
-}
-
-impl Dense {
-    pub fn load(vb: VarBuilder, in_dim: usize, out_dim: usize) -> Result<Self> {
-        Ok(Self {
-            weight: vb.get((out_dim, in_dim), "weight")?,
-            bias: vb.get(out_dim, "bias")?,
-        })
-    }
-
-    /// `xs`: (..., in) → (..., out). Flattened to 2-D so the matmul is one gemm call.
-    pub fn forward(&self, xs: &Tensor) -> Result<Tensor> {
-        let dims = xs.dims().to_vec();
-        let in_dim = *dims.last().expect("dense input has a last dimension");
-        let rows = xs.elem_count() / in_dim;
-        let ys = xs
-            .reshape((rows, in_dim))?
-            .matmul(&self.weight.t()?)?
-            .broadcast_add(&self.bias)?;
-        let mut out_dims = dims;
-        *out_dims.last_mut().expect("non-empty") = self.weight.dim(0)?;
-        ys.reshape(out_dims)
-    }
-
-    fn params(&mut self, prefix: &str, out: &mut Vec<(String, Var)>) -> Result<()> {
-        promote(&mut self.weight, &format!("{prefix}.weight"), out)?;
-        promote(&mut self.bias, &format!("{prefix}.bias"), out)
-    }
-
-    /// The same layer for the CPU inference path.
-    fn to_cpu(&self) -> Result<Linear> {
-        let (out_dim, in_dim) = self.weight.dims2()?;
-        Ok(Linear {
-            weight: Weight::from_out_in(&f32_vec(&self.weight)?, out_dim, in_dim),
-            bias: f32_vec(&self.bias)?,
-        })
-    }
-}
-
-fn f32_vec(t: &Tensor) -> Result<Vec<f32>> {
-    t.to_dtype(DType::F32)?.flatten_all()?.to_vec1::<f32>()
-}
-
-#[derive(Debug, Clone)]
-pub struct LayerNorm {
-    weight: Tensor,
-    bias: Tensor,
-    eps: f64,
-}
-
-impl LayerNorm {
-    fn load(vb: VarBuilder, dim: usize, eps: f64) -> Result<Self> {
-        // Old checkpoints name these gamma/beta.
-        let weight = vb.get(dim, "weight").or_else(|_| vb.get(dim, "gamma"))?;
-        let bias = vb.get(dim, "bias").or_else(|_| vb.get(dim, "beta"))?;
-        Ok(Self { weight, bias, eps })
-    }
-
-    fn forward(&self, xs: &Tensor, mode: Mode) -> Result<Tensor> {
-        match mode {
-            Mode::Infer => candle_nn::ops::layer_norm(
-                &xs.contiguous()?,
-                &self.weight,
-                &self.bias,
-                self.eps as f32,
-            ),
-            Mode::Train { .. } => {
-                let mean = xs.mean_keepdim(D::Minus1)?;
-                let centered = xs.broadcast_sub(&mean)?;
-                let var = centered.sqr()?.mean_keepdim(D::Minus1)?;
-                let normed = centered.broadcast_div(&(var + self.eps)?.sqrt()?)?;
-                normed
-                    .broadcast_mul(&self.weight)?
-                    .broadcast_add(&self.bias)
-            }
-        }
-    }
-
-    fn params(&mut self, prefix: &str, out: &mut Vec<(String, Var)>) -> Result<()> {
-        promote(&mut self.weight, &format!("{prefix}.weight"), out)?;
-        promote(&mut self.bias, &format!("{prefix}.bias"), out)
-    }
-
-    fn to_cpu(&self) -> Result<Norm> {
-        Ok(Norm {
-            gamma: f32_vec(&self.weight)?,
-            beta: f32_vec(&self.bias)?,
-        })
-    }
-}
-
-/// Replace a tensor by a trainable variable holding the same values.
-fn promote(tensor: &mut Tensor, name: &str, out: &mut Vec<(String, Var)>) -> Result<()> {
-    let var = Var::from_tensor(tensor)?;
-    *tensor = var.as_tensor().clone();
-    out.push((name.to_string(), var));
-    Ok(())
 }
 
 #[derive(Debug, Clone)]
@@ -468,140 +371,5 @@ impl BertModel {
             layer.params(&format!("encoder.layer.{i}"), &mut out)?;
         }
         Ok(out)
-    }
-}
-
-/// Mean of the hidden states over real tokens: (batch, seq, h) → (batch, h).
-pub fn mean_pool(hidden: &Tensor, mask: &Tensor) -> Result<Tensor> {
-    let mask = mask.unsqueeze(D::Minus1)?;
-    let summed = hidden.broadcast_mul(&mask)?.sum(1)?;
-    let counts = mask.sum(1)?.clamp(1e-9, f64::MAX)?;
-    summed.broadcast_div(&counts)
-}
-
-/// Hugging Face's `BertForSequenceClassification`: pooler (dense + tanh on the
-/// first token) and a linear classifier. Used for zero-shot NLI models.
-pub struct BertClassifier {
-    bert: BertModel,
-    pooler: Dense,
-    classifier: Dense,
-    device: Device,
-    dtype: DType,
-}
-
-impl BertClassifier {
-    pub fn load(vb: VarBuilder, config: &BertConfig, num_labels: usize) -> Result<Self> {
-        // Checkpoints saved from BertForSequenceClassification prefix the encoder with `bert.`.
-        let encoder_vb = if vb.contains_tensor("bert.embeddings.word_embeddings.weight") {
-            vb.pp("bert")
-        } else {
-            vb.clone()
-        };
-        let h = config.hidden_size;
-        Ok(Self {
-            pooler: Dense::load(encoder_vb.pp("pooler.dense"), h, h)?,
-            bert: BertModel::load(encoder_vb, config)?,
-            classifier: Dense::load(vb.pp("classifier"), h, num_labels)?,
-            device: vb.device().clone(),
-            dtype: vb.dtype(),
-        })
-    }
-}
-
-impl BertClassifier {
-    /// The same classifier on the CPU inference path ([`super::cpu`]).
-    pub fn to_cpu(&self) -> anyhow::Result<CpuClassifier> {
-        Ok(CpuClassifier {
-            encoder: self.bert.cpu_encoder()?,
-            pooling: Pooling::FirstToken,
-            pooler: Some(self.pooler.to_cpu()?),
-            head: self.classifier.to_cpu()?,
-        })
-    }
-}
-
-impl SequenceClassifier for BertClassifier {
-    fn logits(&self, batch: &Batch) -> anyhow::Result<Logits> {
-        let input = PaddedInput::new(
-            batch,
-            self.bert.config.pad_token_id,
-            self.dtype,
-            &self.device,
-        )?;
-        let hidden = self.bert.forward(&input, Mode::Infer)?;
-        let first = hidden.narrow(1, 0, 1)?.squeeze(1)?;
-        let pooled = self.pooler.forward(&first)?.tanh()?;
-        Ok(self
-            .classifier
-            .forward(&pooled)?
-            .to_dtype(DType::F32)?
-            .to_vec2()?)
-    }
-}
-
-/// The project's trained stance model: the BERT encoder over
-/// "party [SEP] sentence", mean-pooled, and one logit per label.
-#[derive(Clone)]
-pub struct StanceHead {
-    pub bert: BertModel,
-    pub head: Dense,
-    pub device: Device,
-    pub dtype: DType,
-}
-
-pub const HEAD_PREFIX: &str = "stance_head";
-
-impl StanceHead {
-    pub fn load(vb: VarBuilder, config: &BertConfig, num_labels: usize) -> Result<Self> {
-        Ok(Self {
-            bert: BertModel::load(vb.clone(), config)?,
-            head: Dense::load(vb.pp(HEAD_PREFIX), config.hidden_size, num_labels)?,
-            device: vb.device().clone(),
-            dtype: vb.dtype(),
-        })
-    }
-
-    /// Logits of the head from the encoder's hidden states: mean pooling over
-    /// the mask, dropout when training, then the linear head.
-    pub fn head_logits(&self, hidden: &Tensor, mask: &Tensor, mode: Mode) -> Result<Tensor> {
-        let pooled = mode.dropout(&mean_pool(hidden, mask)?)?;
-        self.head.forward(&pooled)
-    }
-
-    /// Makes layers `from..` and the head trainable; returns the variables by checkpoint name.
-    pub fn trainable(&mut self, from: usize) -> Result<Vec<(String, Var)>> {
-        let mut vars = self.bert.trainable_layers(from)?;
-        self.head.params(HEAD_PREFIX, &mut vars)?;
-        Ok(vars)
-    }
-
-    /// A copy of the current weights on the CPU inference path ([`super::cpu`]).
-    pub fn to_cpu(&self) -> anyhow::Result<CpuClassifier> {
-        Ok(CpuClassifier {
-            encoder: self.bert.cpu_encoder()?,
-            pooling: Pooling::Mean,
-            pooler: None,
-            head: self.head.to_cpu()?,
-        })
-    }
-
-    pub fn pad(&self, batch: &Batch) -> Result<PaddedInput> {
-        PaddedInput::new(
-            batch,
-            self.bert.config.pad_token_id,
-            self.dtype,
-            &self.device,
-        )
-    }
-}
-
-impl SequenceClassifier for StanceHead {
-    fn logits(&self, batch: &Batch) -> anyhow::Result<Logits> {
-        let input = self.pad(batch)?;
-        let hidden = self.bert.forward(&input, Mode::Infer)?;
-        Ok(self
-            .head_logits(&hidden, &input.mask, Mode::Infer)?
-            .to_dtype(DType::F32)?
-            .to_vec2()?)
     }
 }
