@@ -50,12 +50,12 @@ pub struct StanceModelSpec {
     #[serde(default)]
     pub holder_outputs: bool,
     /// The party's name is followed by "(speaker)" when the surface rules put
-    /// one of its mentions in the speaker's place ([`speaker::speaks`]).
+    /// one of its mentions in the speaker's place (the score layer's speaker rule).
     #[serde(default)]
     pub speaker_cue: bool,
     /// The party's name is followed by "(addressed)" when a call in the
     /// sentence names it as addressee, by "(not addressed)" when a call names
-    /// someone else ([`speaker::addressed`]); absent in older model files.
+    /// someone else (the score layer's addressee rule); absent in older model files.
     #[serde(default)]
     pub addressee_cue: bool,
 }

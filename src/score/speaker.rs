@@ -193,7 +193,7 @@ pub enum Attribution {
 
 /// Lowercased words of `text` with their byte ranges; apostrophes and
 /// hyphens stay inside words, everything else splits.
-fn words(text: &str) -> Vec<(usize, usize, String)> {
+pub(super) fn words(text: &str) -> Vec<(usize, usize, String)> {
     let mut out = Vec::new();
     let mut start = None;
     for (i, c) in text.char_indices() {
@@ -231,131 +231,6 @@ pub fn speaks(sentence: &str, mention: &Mention) -> bool {
         return false;
     }
     subject_of_verb(&sentence[mention.end..]) || named_after_said(&sentence[..mention.start])
-}
-
-/// Calls that name their addressee right after them ("urged Israel to…",
-/// "called on Hamas and Israel to…"), as word sequences.
-const CALL_PHRASES: &[&[&str]] = &[
-    &["urged"],
-    &["urges"],
-    &["urge"],
-    &["urging"],
-    &["called", "on"],
-    &["calls", "on"],
-    &["call", "on"],
-    &["calling", "on"],
-    &["called", "upon"],
-    &["calls", "upon"],
-    &["call", "upon"],
-    &["asked"],
-    &["asks"],
-    &["ask"],
-    &["asking"],
-    &["pressed"],
-    &["presses"],
-    &["press"],
-    &["pressing"],
-    &["pushed"],
-    &["pushing"],
-    &["appealed", "to"],
-    &["appeals", "to"],
-    &["appeal", "to"],
-    &["implored"],
-    &["implores"],
-    &["encouraged"],
-    &["encourages"],
-    &["told"],
-    &["tells"],
-];
-
-/// Lowercase words that may stand between a call and its addressee ("urged
-/// both Israel and Hamas", "called on the Israeli government and Hamas").
-const ADDRESSEE_FILLER: &[&str] = &[
-    "the",
-    "both",
-    "and",
-    "or",
-    "its",
-    "his",
-    "her",
-    "their",
-    "of",
-    "all",
-    "leaders",
-    "leadership",
-    "government",
-    "authorities",
-    "forces",
-    "side",
-    "sides",
-];
-
-/// Whether `mention` is the addressee of a call: it follows a call verb
-/// ("urged", "called on", "asked", "pressed", …) with nothing but names and
-/// a few function words between, and a "to" follows within a few words
-/// ("…urged Israel to show restraint", "…called on Israel and Hamas not to
-/// escalate"). The guidelines give a call addressed to named parties to
-/// those parties only, so the model is told who is addressed.
-pub fn addressed(sentence: &str, mention: &Mention) -> bool {
-    if mention.end > sentence.len()
-        || !sentence.is_char_boundary(mention.start)
-        || !sentence.is_char_boundary(mention.end)
-    {
-        return false;
-    }
-    call_before(sentence, mention.start) && to_after(&sentence[mention.end..])
-}
-
-/// Whether some capitalised word of `sentence` outside `own` (a party's
-/// mentions) is the addressee of a call: the call names someone else.
-pub fn someone_else_addressed(sentence: &str, own: &[Mention]) -> bool {
-    words(sentence).iter().skip(1).any(|&(start, end, _)| {
-        let capitalised = sentence[start..end]
-            .chars()
-            .next()
-            .is_some_and(char::is_uppercase);
-        let word = Mention {
-            text: String::new(),
-            start,
-            end,
-        };
-        capitalised
-            && !own.iter().any(|m| m.start < end && start < m.end)
-            && addressed(sentence, &word)
-    })
-}
-
-fn call_before(sentence: &str, at: usize) -> bool {
-    let before = words(&sentence[..at]);
-    // Walk back over names (capitalised words) and filler, at most 6 words.
-    for skipped in 0..=6.min(before.len()) {
-        let end = before.len() - skipped;
-        let tail: Vec<&str> = before[..end].iter().map(|w| w.2.as_str()).collect();
-        if CALL_PHRASES.iter().any(|phrase| tail.ends_with(phrase)) {
-            return true;
-        }
-        let Some((start, stop, word)) = before.get(end.wrapping_sub(1)) else {
-            return false;
-        };
-        let capitalised = sentence[*start..*stop]
-            .chars()
-            .next()
-            .is_some_and(char::is_uppercase);
-        // A clause break between them: not the call's object.
-        let gap = &sentence[*stop..before.get(end).map_or(at, |w| w.0)];
-        if gap.contains(['.', ';', ':', '"', '“', '”', '(']) {
-            return false;
-        }
-        if !capitalised && !ADDRESSEE_FILLER.contains(&word.as_str()) {
-            return false;
-        }
-    }
-    false
-}
-
-fn to_after(after: &str) -> bool {
-    let clause = after.split(['.', ';', ':']).next().unwrap_or("");
-    words(clause).iter().take(8).any(|w| w.2 == "to")
 }
 
 fn subject_of_verb(after: &str) -> bool {
@@ -443,64 +318,6 @@ mod tests {
                 end: start + name.len(),
             },
         )
-    }
-
-    fn addressed_at(sentence: &str, name: &str) -> bool {
-        let start = sentence.find(name).unwrap();
-        let mention = Mention {
-            text: name.to_string(),
-            start,
-            end: start + name.len(),
-        };
-        addressed(sentence, &mention)
-    }
-
-    #[test]
-    fn the_addressee_of_a_call_is_found() {
-        assert!(addressed_at(
-            "Egypt urged Israel to show restraint.",
-            "Israel"
-        ));
-        assert!(addressed_at(
-            "The UN called on Israel and Hamas to stop the fighting.",
-            "Hamas"
-        ));
-        assert!(addressed_at(
-            "The UN called on Israel and Hamas to stop the fighting.",
-            "Israel"
-        ));
-        assert!(addressed_at(
-            "Macron urged Prime Minister Benjamin Netanyahu not to invade Gaza.",
-            "Netanyahu"
-        ));
-        assert!(addressed_at(
-            "China pressed both Israel and the Palestinians to talk.",
-            "Palestinians"
-        ));
-    }
-
-    #[test]
-    fn speakers_objects_and_other_places_are_not_addressees() {
-        assert!(!addressed_at(
-            "Israel urged the world to condemn Hamas.",
-            "Israel"
-        ));
-        assert!(!addressed_at(
-            "Egypt urged restraint after Hamas fired rockets.",
-            "Hamas"
-        ));
-        assert!(!addressed_at(
-            "Reporters asked Russia about its contacts.",
-            "Russia"
-        ));
-        assert!(!addressed_at(
-            "Turkey urged calm. Israel went on to strike Gaza.",
-            "Israel"
-        ));
-        assert!(!addressed_at(
-            "Jordan called for restraint by Israel to avoid escalation.",
-            "Israel"
-        ));
     }
 
     #[test]
