@@ -6,7 +6,9 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_stance");
+mod reliability_support;
+
+use reliability_support::BIN;
 
 fn repo(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
@@ -55,22 +57,7 @@ fn scores_the_samples_into_contract_rows() {
     let rows = read_rows(&out);
     assert!(!rows.is_empty());
 
-    let keys = [
-        "doc_id",
-        "sentence_index",
-        "start",
-        "end",
-        "sentence",
-        "party",
-        "mentions",
-        "condemn",
-        "support",
-        "ceasefire",
-        "labels",
-        "holder",
-        "model",
-        "meta",
-    ];
+    let keys = reliability_support::CONTRACT_COLUMNS;
     let parties = ["israel", "hamas", "palestinians", "united_states", "russia"];
     let mut mentioned_pairs = std::collections::BTreeSet::new();
     for row in &rows {

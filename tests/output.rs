@@ -11,6 +11,8 @@ use arrow_array::{
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use serde_json::json;
 use stance::output::{Counters, OutputSink, OutputTarget, Reject, ResumePoint};
+
+mod reliability_support;
 use stance::types::{Mention, RecordOrigin, ScoreRow};
 
 const FINGERPRINT: &str = "inputs=i1 model=m1 parties=p1 format=f1";
@@ -322,25 +324,7 @@ fn parquet_round_trip_every_column() {
     let (batches, _) = read_parquet(&out);
     let schema = batches[0].schema();
     let names: Vec<_> = schema.fields().iter().map(|f| f.name().as_str()).collect();
-    assert_eq!(
-        names,
-        [
-            "doc_id",
-            "sentence_index",
-            "start",
-            "end",
-            "sentence",
-            "party",
-            "mentions",
-            "condemn",
-            "support",
-            "ceasefire",
-            "labels",
-            "holder",
-            "model",
-            "meta"
-        ]
-    );
+    assert_eq!(names, reliability_support::CONTRACT_COLUMNS);
     let (rows, _) = parquet_rows(&out);
     assert_eq!(rows, expected);
 }

@@ -1,5 +1,5 @@
-//! Helpers shared by the reliability tests (`resume`, `determinism`,
-//! `bad_input`, `model_files`): running the real binary with the tiny NLI
+//! Helpers shared by the integration tests (`resume`, `determinism`,
+//! `bad_input`, `model_files`, `runs`, `cli`, `output`): running the real binary with the tiny NLI
 //! fixture model (2 layers, hidden size 32: fast enough for hundreds of
 //! articles per second), a seeded random generator, and generated dumps.
 #![allow(dead_code)] // each test file uses a different part of this
@@ -8,6 +8,25 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_stance");
+
+/// The columns of a scored row, in the contract's order (JSONL keys and
+/// Parquet columns): written out here, not taken from the code under test.
+pub const CONTRACT_COLUMNS: [&str; 14] = [
+    "doc_id",
+    "sentence_index",
+    "start",
+    "end",
+    "sentence",
+    "party",
+    "mentions",
+    "condemn",
+    "support",
+    "ceasefire",
+    "labels",
+    "holder",
+    "model",
+    "meta",
+];
 
 pub fn repo(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
