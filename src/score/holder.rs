@@ -33,6 +33,11 @@ pub struct SentenceEvidence<'a> {
     /// scored parties (None without holder outputs).
     pub author: Option<f32>,
     pub attribution: Attribution,
+    /// The party named at the head of the sentence, before its first
+    /// lowercase word ("Joe Biden addressed…", "Russian President Vladimir
+    /// Putin met…"): the antecedent of a later "he said" when the sentence
+    /// names no speaker.
+    pub subject: Option<&'a str>,
 }
 
 /// The holder decision, carried through an article so pronoun speakers
@@ -80,9 +85,12 @@ impl HolderTracker {
         };
         // A speaker of a sentence without a stance still names whom a later
         // "he said" means.
-        match (rule_party, sentence.attribution) {
-            (Some(party), _) => self.last_speaker = Some(party),
-            (None, Attribution::Named) => self.last_speaker = Some(OTHER.to_string()),
+        match (rule_party, sentence.attribution, sentence.subject) {
+            (Some(party), _, _) => self.last_speaker = Some(party),
+            (None, Attribution::Named, _) => self.last_speaker = Some(OTHER.to_string()),
+            (None, Attribution::None, Some(subject)) => {
+                self.last_speaker = Some(subject.to_string())
+            }
             _ => {}
         }
         holder.to_string()
@@ -102,6 +110,7 @@ mod tests {
             parties,
             author,
             attribution,
+            subject: None,
         }
     }
 
@@ -118,6 +127,24 @@ mod tests {
             Attribution::Named,
         );
         assert_eq!(t.decide(&s), "united_states");
+    }
+
+    #[test]
+    fn a_pronoun_after_a_sentence_headed_by_a_party_takes_that_party() {
+        let mut t = HolderTracker::default();
+        let mut first = evidence(
+            vec![("united_states", Some(0.1), false)],
+            Some(0.1),
+            Attribution::None,
+        );
+        first.subject = Some("united_states");
+        t.decide(&first);
+        let second = evidence(
+            vec![("israel", Some(0.1), false)],
+            Some(0.2),
+            Attribution::Pronoun,
+        );
+        assert_eq!(t.decide(&second), "united_states");
     }
 
     #[test]

@@ -182,6 +182,12 @@ fn evidence<'a>(
             .collect(),
         author: (!authors.is_empty()).then(|| authors.iter().sum::<f32>() / authors.len() as f32),
         attribution: speaker::attribution(text),
+        subject: sentence
+            .targets
+            .iter()
+            .filter(|t| t.mentions.iter().any(|m| speaker::heads(text, m)))
+            .min_by_key(|t| t.mentions[0].start)
+            .map(|t| parties.parties[t.party].id.as_str()),
     }
 }
 

@@ -233,6 +233,21 @@ pub fn speaks(sentence: &str, mention: &Mention) -> bool {
     subject_of_verb(&sentence[mention.end..]) || named_after_said(&sentence[..mention.start])
 }
 
+/// Whether `mention` stands at the head of the sentence: no lowercase word
+/// before it ("Joe Biden addressed…", "Russian President Vladimir Putin
+/// met…", "The United States said…" but not "Talks with Hamas…").
+pub fn heads(sentence: &str, mention: &Mention) -> bool {
+    if mention.start > sentence.len() || !sentence.is_char_boundary(mention.start) {
+        return false;
+    }
+    let before = &sentence[..mention.start];
+    words(before).iter().all(|&(start, end, _)| {
+        let word = &before[start..end];
+        word.chars().next().is_some_and(char::is_uppercase)
+            && !PRONOUNS.contains(&word.to_lowercase().as_str())
+    })
+}
+
 fn subject_of_verb(after: &str) -> bool {
     // A comma ends the subject: in "attacks on Israel, the minister said"
     // Israel is not the one speaking.
@@ -318,6 +333,28 @@ mod tests {
                 end: start + name.len(),
             },
         )
+    }
+
+    #[test]
+    fn the_head_of_a_sentence() {
+        let at = |sentence: &str, name: &str| {
+            let start = sentence.find(name).unwrap();
+            heads(
+                sentence,
+                &Mention {
+                    text: name.into(),
+                    start,
+                    end: start + name.len(),
+                },
+            )
+        };
+        assert!(at("Joe Biden addressed the assembly.", "Joe Biden"));
+        assert!(at(
+            "Russian President Vladimir Putin met envoys.",
+            "Vladimir Putin"
+        ));
+        assert!(!at("Talks with Hamas resumed.", "Hamas"));
+        assert!(!at("He met Netanyahu.", "Netanyahu"));
     }
 
     #[test]
