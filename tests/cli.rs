@@ -179,30 +179,10 @@ fn parquet_output_has_the_same_rows() {
     let mut seen = 0;
     for batch in reader {
         let batch = batch.unwrap();
-        let doc = batch
-            .column_by_name("doc_id")
-            .unwrap()
-            .as_any()
-            .downcast_ref::<arrow_array::StringArray>()
-            .unwrap();
-        let party = batch
-            .column_by_name("party")
-            .unwrap()
-            .as_any()
-            .downcast_ref::<arrow_array::StringArray>()
-            .unwrap();
-        let condemn = batch
-            .column_by_name("condemn")
-            .unwrap()
-            .as_any()
-            .downcast_ref::<arrow_array::Float64Array>()
-            .unwrap();
-        let start = batch
-            .column_by_name("start")
-            .unwrap()
-            .as_any()
-            .downcast_ref::<arrow_array::Int64Array>()
-            .unwrap();
+        let doc = column::<arrow_array::StringArray>(&batch, "doc_id");
+        let party = column::<arrow_array::StringArray>(&batch, "party");
+        let condemn = column::<arrow_array::Float64Array>(&batch, "condemn");
+        let start = column::<arrow_array::Int64Array>(&batch, "start");
         for i in 0..batch.num_rows() {
             let row = &rows[seen + i];
             assert_eq!(doc.value(i), row["doc_id"].as_str().unwrap());
@@ -588,4 +568,14 @@ fn train_writes_a_model_directory_that_scores() {
         .unwrap();
     assert!(score.status.success(), "{}", stderr(&score));
     assert!(!read_rows(&out).is_empty());
+}
+
+/// A column of a record batch by name, as its concrete array type.
+fn column<'a, T: 'static>(batch: &'a arrow_array::RecordBatch, name: &str) -> &'a T {
+    batch
+        .column_by_name(name)
+        .unwrap_or_else(|| panic!("no column {name}"))
+        .as_any()
+        .downcast_ref::<T>()
+        .unwrap_or_else(|| panic!("column {name} has another type"))
 }
