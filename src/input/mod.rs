@@ -317,11 +317,7 @@ impl ArticleReader {
                 ))));
             }
         };
-        let value: Value = match serde_json::from_str(text) {
-            Ok(value) => value,
-            Err(e) => return Some(Err(err(json_error_reason(&e)))),
-        };
-        let result = article_from_value(value)
+        let result = parse_record(text)
             .and_then(|(id, text, meta)| {
                 self.register_id(&id, index, origin.line)?;
                 Ok(Article {
@@ -342,10 +338,7 @@ impl ArticleReader {
                 file: self.sources[first_source].display.clone(),
                 line: first_line,
             };
-            return Err(format!(
-                "duplicate id {} (first seen at {first})",
-                quote_for_message(id)
-            ));
+            return Err(duplicate_id_reason(id, &first));
         }
         self.seen.insert(id.to_string(), (source, line));
         Ok(())

@@ -17,27 +17,41 @@ pub fn articles_from_json_records(
             file: source.to_string(),
             line: index as u64 + 1,
         };
-        let parsed = serde_json::from_str::<Value>(record)
-            .map_err(|e| json_error_reason(&e))
-            .and_then(article_from_value)
-            .and_then(|(id, text, meta)| {
-                if let Some(first) = seen.get(&id) {
-                    return Err(format!(
-                        "duplicate id {} (first seen at {source}:{first})",
-                        quote_for_message(&id)
-                    ));
-                }
-                seen.insert(id.clone(), origin.line);
-                Ok(Article {
-                    id,
-                    text,
-                    meta,
-                    origin: origin.clone(),
-                })
-            });
+        let parsed = parse_record(record).and_then(|(id, text, meta)| {
+            if let Some(&line) = seen.get(&id) {
+                let first = RecordOrigin {
+                    file: source.to_string(),
+                    line,
+                };
+                return Err(duplicate_id_reason(&id, &first));
+            }
+            seen.insert(id.clone(), origin.line);
+            Ok(Article {
+                id,
+                text,
+                meta,
+                origin: origin.clone(),
+            })
+        });
         out.push(parsed.map_err(|reason| InputError { origin, reason }));
     }
     out
+}
+
+/// Parses one JSON record and checks its fields: `(id, text, meta)`, or
+/// the reason it is rejected.
+pub(super) fn parse_record(text: &str) -> Result<(String, String, Map<String, Value>), String> {
+    serde_json::from_str::<Value>(text)
+        .map_err(|e| json_error_reason(&e))
+        .and_then(article_from_value)
+}
+
+/// The reason a record repeating an id is rejected.
+pub(super) fn duplicate_id_reason(id: &str, first: &RecordOrigin) -> String {
+    format!(
+        "duplicate id {} (first seen at {first})",
+        quote_for_message(id)
+    )
 }
 
 /// Checks the fields of one JSONL record: `(id, text, meta)`.
