@@ -118,6 +118,7 @@ pub fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
         patience: args.patience,
         cv_folds: args.cv_folds,
         average_last: args.average_last,
+        positive_weight: args.positive_weight,
         input: InputOptions {
             previous_sentence: args.previous_sentence,
             holder_outputs: args.holder_outputs,

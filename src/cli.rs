@@ -149,6 +149,11 @@ pub struct TrainArgs {
     /// Ship the mean of the last K epochs' weights (checkpoint averaging) instead of the best dev epoch; 1 = off. Needs --patience of at least --epochs.
     #[arg(long, default_value_t = 1)]
     pub average_last: usize,
+    /// Loss weight of a positive label (1 = plain binary cross-entropy). With w > 1 the
+    /// decision at raw logit 0 sits at a calibrated probability of 1 / (1 + w), below 0.5,
+    /// where a rare label's F1 peaks; the shipped scores are corrected back by ln w.
+    #[arg(long, default_value_t = 1.0)]
+    pub positive_weight: f32,
     /// Train the two holder outputs ("this party holds the stance", "the author's own voice") from the gold `holder`.
     #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
     pub holder_outputs: bool,

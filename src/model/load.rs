@@ -36,6 +36,13 @@ pub struct StanceModelSpec {
     pub thresholds: [f32; NUM_LABELS],
     /// Per-label temperature applied to the logit before the sigmoid (calibration).
     pub temperature: [f32; NUM_LABELS],
+    /// Per-label amount subtracted from the logit before the temperature:
+    /// ln w for a model trained with positive weight w (the prior
+    /// correction that makes its scores read as probabilities again; the
+    /// thresholds keep the decision at the raw logit 0). Absent in older
+    /// model files: 0.
+    #[serde(default)]
+    pub logit_offset: [f32; NUM_LABELS],
     pub max_length: usize,
     /// Parties the model was trained with (it scores any party by name).
     #[serde(default)]

@@ -91,6 +91,8 @@ pub struct RequestScores {
 
 enum Kind {
     Trained {
+        /// Subtracted from each label's logit, then divided by the temperature.
+        offset: [f32; NUM_LABELS],
         temperature: [f32; NUM_LABELS],
         input: InputOptions,
     },
@@ -128,6 +130,7 @@ impl Scorer {
         let (kind, thresholds, max_batch, token_budget) = match &loaded.kind {
             LoadedKind::Stance(spec) => {
                 let kind = Kind::Trained {
+                    offset: spec.logit_offset,
                     temperature: spec.temperature,
                     input: InputOptions::of(spec),
                 };
@@ -172,7 +175,11 @@ impl Scorer {
     ) -> Scorer {
         Scorer {
             name: name.to_string(),
-            kind: Kind::Trained { temperature, input },
+            kind: Kind::Trained {
+                offset: [0.0; NUM_LABELS],
+                temperature,
+                input,
+            },
             classifier,
             tokenizer,
             thresholds,
@@ -265,9 +272,13 @@ impl Scorer {
         let mut scores = [0f32; NUM_LABELS];
         let mut holder = None;
         match &self.kind {
-            Kind::Trained { temperature, input } => {
+            Kind::Trained {
+                offset,
+                temperature,
+                input,
+            } => {
                 for (label, score) in scores.iter_mut().enumerate() {
-                    *score = sigmoid(logits[0][label] / temperature[label]);
+                    *score = sigmoid((logits[0][label] - offset[label]) / temperature[label]);
                 }
                 if input.holder_outputs {
                     holder = Some(std::array::from_fn(|i| sigmoid(logits[0][NUM_LABELS + i])));

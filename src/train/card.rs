@@ -21,7 +21,8 @@ pub struct ModelCard {
     pub thresholds: [f32; NUM_LABELS],
     /// Dev at the shipped thresholds and temperatures.
     pub dev: eval::Report,
-    /// Dev at thresholds 0.5 (shipped temperatures; they do not move 0.5).
+    /// Dev at thresholds 0.5 (shipped offset and temperatures; without an
+    /// offset, temperatures do not move 0.5).
     pub dev_at_half: eval::Report,
     /// Train at the shipped thresholds, in-sample.
     pub train: eval::Report,
@@ -83,7 +84,7 @@ pub fn finish(
     let builtin_matcher = PartyMatcher::new(&builtin)?;
 
     let cv = outcome.cross_validation.as_ref();
-    let (calibration, spec) = calibrate_saved(dir, &dev, &builtin, cv)?;
+    let (calibration, spec) = calibrate_saved(dir, &dev, &builtin, cv, opts.logit_offset())?;
 
     let scorer = load_saved(dir)?;
     let dev_predictions = eval::predict(&scorer, &dev, &builtin, &builtin_matcher, &dev.parties())?;
@@ -138,23 +139,30 @@ pub fn finish(
 /// Fits the saved model's temperatures on dev (from the raw model,
 /// temperature 1, also when the card of a calibrated model is rewritten by
 /// `--card-only`) and writes them, with the cross-validated thresholds (else
-/// 0.5), into its description.
+/// the raw logit 0's, 0.5 without an offset), into its description.
 fn calibrate_saved(
     dir: &Path,
     dev: &GoldSet,
     parties: &PartySet,
     cv: Option<&CrossValidation>,
+    logit_offset: f32,
 ) -> anyhow::Result<(Calibration, StanceModelSpec)> {
     let matcher = PartyMatcher::new(parties)?;
     let mut raw_spec = StanceModelSpec::read(dir)?;
     raw_spec.temperature = [1.0; NUM_LABELS];
+    raw_spec.logit_offset = [logit_offset; NUM_LABELS];
     write_spec(dir, &raw_spec)?;
     let uncalibrated = load_saved(dir)?;
     let dev_raw = eval::predict(&uncalibrated, dev, parties, &matcher, &dev.parties())?;
     let calibration = calibrate(&dev_raw, cv.map(|cv| cv.temperature));
     let mut spec = StanceModelSpec::read(dir)?;
     spec.temperature = calibration.temperature;
-    spec.thresholds = cv.map_or([0.5; NUM_LABELS], |cv| cv.thresholds);
+    // Without cross-validation the decision stays where training put it, at
+    // the raw logit 0: after the offset and the temperature that is
+    // sigmoid(-offset / T) (0.5 for a model trained without positive weight).
+    let at_raw_zero =
+        std::array::from_fn(|l| score::sigmoid(-spec.logit_offset[l] / calibration.temperature[l]));
+    spec.thresholds = cv.map_or(at_raw_zero, |cv| cv.thresholds);
     write_spec(dir, &spec)?;
     Ok((calibration, spec))
 }
@@ -192,6 +200,13 @@ fn render_recipe(card: &ModelCard, md: &mut String) {
         "- Fine-tuned: encoder layers {}.. and the head; AdamW lr {}, batch {}, dropout {}, max length {}, seed {}, up to {} epochs (patience {}).\n",
         o.train_from_layer, o.learning_rate, o.batch_size, o.dropout, o.max_length, o.seed, o.epochs, o.patience
     ));
+    if o.positive_weight != 1.0 {
+        md.push_str(&format!(
+            "- Positive labels weigh {w} in the loss, so the decision at the raw logit 0 sits at a calibrated probability of about 1 / (1 + {w}) instead of 0.5 (a rare label's F1 peaks below 0.5); the shipped scores subtract ln {w} = {:.3} from each logit before the temperature, and the shipped thresholds are that same decision after it (nothing about them is fitted on dev).\n",
+            o.logit_offset(),
+            w = o.positive_weight
+        ));
+    }
     md.push_str(&format!(
         "- Shipped weights: `trained.safetensors` ({:.1} MB, f16), laid over the encoder fetched by `make setup`.\n- Run time: {:.0} s on this machine ({} CPU threads){}.\n\n",
         card.trained_weights_bytes as f64 / 1e6,

@@ -63,7 +63,8 @@ pub(super) fn cross_validate(
         out_of_fold.sentences += predicted.sentences;
         out_of_fold.seconds += predicted.seconds;
     }
-    let (temperature, thresholds, calibrated) = calibrate_out_of_fold(&out_of_fold);
+    let (temperature, thresholds, calibrated) =
+        calibrate_out_of_fold(&out_of_fold, opts.logit_offset());
     let report = |predictions: &eval::Predictions, thresholds| {
         eval::report(
             &opts.name,
@@ -107,7 +108,7 @@ fn run_fold(
         .filter(|a| !held.contains(a))
         .collect();
     let (fit_gold, held_gold) = (gold.subset(&rest), gold.subset(held));
-    let fold_train = examples(&fit_gold, setup, opts.input)?;
+    let fold_train = examples(&fit_gold, setup, opts.input, opts.positive_weight)?;
     eprintln!(
         "cross-validation fold {}/{k}: {} examples from {} articles, {} articles held out",
         fold + 1,
@@ -160,10 +161,24 @@ fn run_fold(
 /// maximise F1 on the calibrated scores, and those calibrated scores.
 fn calibrate_out_of_fold(
     raw: &eval::Predictions,
+    offset: f32,
 ) -> ([f32; NUM_LABELS], [f32; NUM_LABELS], eval::Predictions) {
-    let temperature = fit_temperatures(raw, &|_| true);
-    let calibrated = eval::Predictions {
+    // The shipped model subtracts `offset` before its temperature: fit both
+    // on the same corrected scores.
+    let corrected = eval::Predictions {
         scores: raw
+            .scores
+            .iter()
+            .map(|s| s.map(|p| score::sigmoid(logit(p) - offset)))
+            .collect(),
+        pairs: raw.pairs.clone(),
+        rows: Vec::new(),
+        sentences: raw.sentences,
+        seconds: raw.seconds,
+    };
+    let temperature = fit_temperatures(&corrected, &|_| true);
+    let calibrated = eval::Predictions {
+        scores: corrected
             .scores
             .iter()
             .map(|s| std::array::from_fn(|l| score::sigmoid(logit(s[l]) / temperature[l])))

@@ -47,18 +47,20 @@ fn holders_by_sentence(gold: &GoldSet) -> HashMap<(usize, usize), BTreeSet<Strin
 /// Targets and loss weights of one example: the labels; with holder
 /// outputs, "holds" (is this party among the sentence's holders: 0 in a
 /// sentence without stance) and "author" (only where there is a stance).
-/// `holds` and `author` are `None` in a sentence without stance.
+/// `holds` and `author` are `None` in a sentence without stance. A
+/// positive label weighs `positive_weight` in the loss.
 fn targets(
     labels: [bool; NUM_LABELS],
     holds: Option<bool>,
     author: Option<bool>,
     input: InputOptions,
+    positive_weight: f32,
 ) -> ([f32; MAX_OUTPUTS], [f32; MAX_OUTPUTS]) {
     let mut target = [0.0; MAX_OUTPUTS];
     let mut weight = [0.0; MAX_OUTPUTS];
     for l in 0..NUM_LABELS {
         target[l] = if labels[l] { 1.0 } else { 0.0 };
-        weight[l] = 1.0;
+        weight[l] = if labels[l] { positive_weight } else { 1.0 };
     }
     if input.holder_outputs {
         target[NUM_LABELS] = holds.unwrap_or(false) as u8 as f32;
@@ -76,6 +78,7 @@ pub(super) fn examples(
     gold: &GoldSet,
     setup: &Setup,
     input: InputOptions,
+    positive_weight: f32,
 ) -> anyhow::Result<Vec<Example>> {
     let (parties, matcher, tokenizer) = (&setup.parties, &setup.matcher, &setup.tokenizer);
     let index = gold.article_index();
@@ -125,6 +128,7 @@ pub(super) fn examples(
                 sentence_holders.map(|h| h.contains(&party_id)),
                 sentence_holders.map(|h| h.contains(holder::AUTHOR)),
                 input,
+                positive_weight,
             );
             out.push(Example {
                 input: score::encode_stance_input(tokenizer, &request, input)?,
@@ -134,4 +138,24 @@ pub(super) fn examples(
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_positive_label_weighs_the_positive_weight_and_a_negative_one() {
+        let input = InputOptions {
+            holder_outputs: true,
+            ..Default::default()
+        };
+        let (target, weight) = targets([true, false, true], Some(true), None, input, 2.0);
+        assert_eq!(target[..NUM_LABELS], [1.0, 0.0, 1.0]);
+        assert_eq!(weight[..NUM_LABELS], [2.0, 1.0, 2.0]);
+        // The holder outputs keep weight 1 ("author" is out of the loss without a stance).
+        assert_eq!(weight[NUM_LABELS..], [1.0, 0.0]);
+        let (_, plain) = targets([true, false, false], None, None, input, 1.0);
+        assert_eq!(plain[..NUM_LABELS], [1.0; NUM_LABELS]);
+    }
 }

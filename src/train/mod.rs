@@ -72,6 +72,9 @@ pub struct TrainOptions {
     pub cv_folds: usize,
     /// Ship the mean of the last this-many epochs' weights (1 = the selected epoch's).
     pub average_last: usize,
+    /// Loss weight of a positive label (1 = plain BCE): w > 1 moves the
+    /// decision at raw logit 0 to a calibrated probability of 1 / (1 + w).
+    pub positive_weight: f32,
     /// Context, holder outputs and speaker cue.
     pub input: InputOptions,
 }
@@ -85,6 +88,11 @@ impl TrainOptions {
             .map(|dir| GoldSet::load(&dir.join("articles.jsonl"), &dir.join("gold.jsonl")))
             .collect::<anyhow::Result<Vec<_>>>()?;
         GoldSet::merge(sets)
+    }
+
+    /// The prior correction of the positive weight: ln w (0 for plain BCE).
+    pub fn logit_offset(&self) -> f32 {
+        self.positive_weight.ln()
     }
 
     fn train_names(&self) -> String {
@@ -157,6 +165,11 @@ pub fn run(opts: &TrainOptions, dir: &Path) -> anyhow::Result<TrainOutcome> {
         opts.average_last,
         opts.epochs
     );
+    anyhow::ensure!(
+        opts.positive_weight.is_finite() && opts.positive_weight > 0.0,
+        "--positive-weight {}: use a positive number (1 = plain binary cross-entropy)",
+        opts.positive_weight
+    );
 
     let encoder_dir = hub::resolve(&opts.encoder, &hub::MODEL_FILES)?;
     let encoder = ModelDir { dir: encoder_dir };
@@ -179,7 +192,7 @@ pub fn run(opts: &TrainOptions, dir: &Path) -> anyhow::Result<TrainOutcome> {
         tokenizer,
     };
 
-    let train = examples(&train_gold, &setup, opts.input)?;
+    let train = examples(&train_gold, &setup, opts.input, opts.positive_weight)?;
     eprintln!(
         "train: {} examples from {} sentences ({} positive labels); dev: {} sentences",
         train.len(),
@@ -265,6 +278,7 @@ fn save(opts: &TrainOptions, dir: &Path, weights: &HashMap<String, Tensor>) -> a
         labels: LABELS.iter().map(|s| s.to_string()).collect(),
         thresholds: [0.5; NUM_LABELS],
         temperature: [1.0; NUM_LABELS],
+        logit_offset: [opts.logit_offset(); NUM_LABELS],
         max_length: opts.max_length,
         trained_parties: parties.ids().iter().map(|s| s.to_string()).collect(),
         previous_sentence: opts.input.previous_sentence,
