@@ -1,0 +1,226 @@
+#!/usr/bin/env python3
+"""Writes datasets/guideline/: short training sentences generated from the
+annotation guidelines' rules (datasets/guidelines.md), with their gold rows.
+
+Why: the systematic errors of the model (holder taken for target, calls
+addressed to one belligerent spread to the other, defences read as attacks,
+concern-only and humanitarian-only calls labelled) are rare in the news
+data, so the model sees few examples of the rule. Each template below states
+one guideline rule; party names and speakers are swapped through it, so the
+model has to learn the rule and not which party tends to be condemned.
+
+These templates are written apart from the behaviour suite
+(tests/behaviour/suite.toml): other verbs, other sentence shapes, other
+speakers. `tests/guideline_set.rs` checks that no template of one is a
+template of the other, and that the committed files are this script's output.
+
+Deterministic: `python3 scripts/make_guideline_set.py [OUT_DIR]` rewrites the
+same bytes (default OUT_DIR: datasets/guideline); `--templates` prints the
+templates, one per line.
+"""
+
+import json
+import random
+import sys
+from pathlib import Path
+
+SEED = 20231007
+PER_TEMPLATE = 12
+OUT = Path(__file__).resolve().parent.parent / "datasets" / "guideline"
+
+# Names each party's aliases match (config/parties-extended.toml).
+NAMES = {
+    "israel": ["Israel", "the Israeli government", "Netanyahu", "the Israeli army"],
+    "hamas": ["Hamas", "the Qassam Brigades", "Haniyeh", "Hamas's leadership"],
+    "palestinians": ["the Palestinian Authority", "the Palestinians", "Abbas"],
+    "united_states": ["the United States", "Washington", "the White House", "Blinken"],
+    "russia": ["Russia", "Moscow", "the Kremlin", "Lavrov"],
+}
+# Speakers outside the five parties: (name, holder slug).
+OUTSIDERS = [
+    ("Egypt", "egypt"),
+    ("Qatar", "qatar"),
+    ("Turkey", "turkey"),
+    ("China", "china"),
+    ("the European Union", "european_union"),
+    ("Brazil", "brazil"),
+    ("Jordan", "jordan"),
+    ("Saudi Arabia", "saudi_arabia"),
+    ("Norway", "norway"),
+    ("the Arab League", "arab_league"),
+    ("Guterres", "united_nations"),
+    ("South Africa", "south_africa"),
+    ("Britain", "united_kingdom"),
+    ("Ireland", "ireland"),
+]
+BELLIGERENTS = ["israel", "hamas"]
+# Parties of the five whose row exists only to say "0 here": the ones
+# named in the sentence, and the belligerents a call could be spread to.
+
+# Each template: text with {H} (speaker) and optionally {B} (a party);
+# b: which parties fill B; labels: per party, given as a function of B;
+# speakers: "any" (outsiders, the US, Russia) or "outsider".
+# The label maps say, for the filled sentence, the gold labels of each party
+# (others: 0), following the rule named in `rule`.
+TEMPLATES = [
+    # Holder is not target: the speaker's own row is 0.
+    dict(rule="condemnation of B by the speaker", text="{H} denounced the shelling carried out by {B} as a grave crime.",
+         b=["israel", "hamas", "russia", "united_states"], labels={"B": "condemn"}),
+    dict(rule="blame is condemnation", text="{H} said {B} bore full responsibility for the bloodshed.",
+         b=["israel", "hamas", "united_states", "russia"], labels={"B": "condemn"}),
+    dict(rule="accusation is condemnation", text="In a statement, {H} charged that {B} had broken international law.",
+         b=["israel", "hamas", "united_states", "russia"], labels={"B": "condemn"}),
+    dict(rule="support by the speaker", text="{H} pledged its unwavering backing for {B}.",
+         b=["israel", "palestinians", "hamas", "united_states", "russia"], labels={"B": "support"}),
+    dict(rule="condolences are support", text="{H} sent condolences to {B} after the deadly attack.",
+         b=["israel", "palestinians", "united_states", "russia"], labels={"B": "support"}),
+    dict(rule="a right defended is support", text="{H} defended the right of {B} to security and self-defence.",
+         b=["israel", "palestinians"], labels={"B": "support"}),
+    # Defence and negation.
+    dict(rule="defending against a charge is support", text="{H} insisted that {B} should not be branded a terrorist group.",
+         b=["hamas", "palestinians", "israel"], labels={"B": "support"}, speakers="outsider_or_russia"),
+    dict(rule="rejecting an accusation is support", text="{H} dismissed accusations that {B} had deliberately targeted civilians.",
+         b=["israel", "hamas", "russia", "united_states"], labels={"B": "support"}),
+    dict(rule="denying responsibility is support", text="{H} denied that {B} was to blame for the explosion at the hospital.",
+         b=["israel", "hamas", "palestinians"], labels={"B": "support"}),
+    dict(rule="not condemning is no condemnation", text="{H} stopped short of condemning {B} in its remarks.",
+         b=["hamas", "israel", "russia"], labels={}),
+    dict(rule="refusing to blame is no condemnation", text="{H} declined to criticise {B} over the raid.",
+         b=["israel", "hamas"], labels={}),
+    # Ceasefire calls addressed to a named belligerent: that party only.
+    dict(rule="a call addressed to B targets B only", text="{H} pressed {B} to halt its military operations at once.",
+         b=BELLIGERENTS, labels={"B": "ceasefire"}),
+    dict(rule="a call addressed to B targets B only", text="{H} told {B} to exercise maximum restraint.",
+         b=BELLIGERENTS, labels={"B": "ceasefire"}),
+    dict(rule="a call addressed to B targets B only", text="{H} appealed to {B} to stop the bombardment and accept a truce.",
+         b=BELLIGERENTS, labels={"B": "ceasefire"}),
+    dict(rule="a call addressed to both belligerents", text="{H} asked both {B} and {C} to hold their fire.",
+         b=["israel"], c=["hamas"], labels={"B": "ceasefire", "C": "ceasefire"}),
+    # Ceasefire calls without addressee: the belligerents, + palestinians when Gaza is named.
+    dict(rule="an unaddressed call targets the belligerents", text="{H} appealed for an immediate halt to the hostilities.",
+         labels={"israel": "ceasefire", "hamas": "ceasefire"}),
+    dict(rule="renouncing force targets the belligerents", text="{H} stressed that there is no military solution to the conflict.",
+         labels={"israel": "ceasefire", "hamas": "ceasefire"}),
+    dict(rule="an unaddressed call naming Gaza adds palestinians", text="{H} pushed for a lasting truce in Gaza.",
+         labels={"israel": "ceasefire", "hamas": "ceasefire", "palestinians": "ceasefire"}),
+    dict(rule="a call to all sides targets the belligerents", text="{H} demanded that the warring parties lay down their arms.",
+         labels={"israel": "ceasefire", "hamas": "ceasefire"}),
+    # Not labelled: concern, humanitarian calls, contacts, facts.
+    dict(rule="concern alone is not a stance", text="{H} said it was alarmed by the spiralling violence.", labels={}),
+    dict(rule="concern alone is not a stance", text="{H} voiced grave worry about the situation in Gaza.", labels={}),
+    dict(rule="a humanitarian call is not a ceasefire call", text="{H} demanded unhindered access for aid convoys into Gaza.", labels={}),
+    dict(rule="a humanitarian call addressed to B is not a ceasefire call", text="{H} urged {B} to let fuel and medicine into the enclave.",
+         b=["israel"], labels={}),
+    dict(rule="a humanitarian call addressed to B is not a ceasefire call", text="{H} called on {B} to spare hospitals and schools.",
+         b=BELLIGERENTS, labels={}),
+    dict(rule="contacts are not support", text="{H} held talks with {B} in Cairo on Monday.",
+         b=["israel", "hamas", "palestinians", "united_states", "russia"], labels={}),
+    dict(rule="relations are not support", text="{H} has kept close ties with {B} for years.",
+         b=["israel", "hamas", "palestinians", "russia"], labels={}),
+    dict(rule="a factual report is not a stance", text="{B} carried out a new wave of strikes overnight, {H} said.",
+         b=BELLIGERENTS, labels={}),
+    dict(rule="a factual report is not a stance", text="{H} abstained in the vote on the draft resolution.", labels={}),
+]
+
+
+def speaker_pool(template):
+    """(name, holder slug, party id or None) of the speakers a template takes."""
+    outsiders = [(n, slug, None) for n, slug in OUTSIDERS]
+    big = [(n, p, p) for p in ("united_states", "russia") for n in NAMES[p]]
+    kind = template.get("speakers", "any")
+    if kind == "outsider_or_russia":
+        return outsiders + [x for x in big if x[2] == "russia"]
+    return outsiders + big
+
+
+def capitalise(s):
+    return s[0].upper() + s[1:]
+
+
+def instances(template, rng):
+    """Filled sentences of one template with their gold labels and holder."""
+    out = []
+    for _ in range(PER_TEMPLATE):
+        speaker_name, holder, speaker_party = rng.choice(speaker_pool(template))
+        fill = {"H": speaker_name}
+        parties = {}
+        for slot in ("B", "C"):
+            key = slot.lower()
+            if key in template:
+                choices = [p for p in template[key] if p != speaker_party]
+                party = rng.choice(choices)
+                parties[slot] = party
+                fill[slot] = rng.choice(NAMES[party])
+        text = template["text"].format(**fill)
+        text = capitalise(text)
+        labels = {}
+        for who, label in template["labels"].items():
+            party = parties.get(who, who)
+            labels.setdefault(party, set()).add(label)
+        out.append((text, labels, holder, speaker_party, set(parties.values())))
+    return out
+
+
+def gold_rows(article_id, text, labels, holder, speaker_party, named):
+    """One row per labelled party, per party named, per belligerent."""
+    rows = []
+    parties = set(labels) | named | set(BELLIGERENTS)
+    if speaker_party:
+        parties.add(speaker_party)
+    if "Gaza" in text:
+        parties.add("palestinians")
+    for party in sorted(parties):
+        got = labels.get(party, set())
+        mention = "explicit" if party in named or party == speaker_party or (
+            party == "palestinians" and "Gaza" in text) else "implicit"
+        rows.append({
+            "article_id": article_id,
+            "sentence_index": 0,
+            "sentence": text,
+            "party": party,
+            "holder": holder if got else None,
+            "condemn": int("condemn" in got),
+            "support": int("support" in got),
+            "ceasefire": int("ceasefire" in got),
+            "uncertain": False,
+            "mention": mention,
+        })
+    return rows
+
+
+def main():
+    if sys.argv[1:] == ["--templates"]:
+        for template in TEMPLATES:
+            print(template["text"])
+        return
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else OUT
+    rng = random.Random(SEED)
+    articles, gold = [], []
+    seen = set()
+    for t, template in enumerate(TEMPLATES):
+        for text, labels, holder, speaker_party, named in instances(template, rng):
+            if text in seen:
+                continue
+            seen.add(text)
+            article_id = f"guideline_{t:02d}_{len(articles):04d}"
+            articles.append({
+                "id": article_id,
+                "title": "",
+                "source_url": f"synthetic:guideline-{t:02d}",
+                "rule": template["rule"],
+                "text": text,
+                "sentences": [text],
+            })
+            gold.extend(gold_rows(article_id, text, labels, holder, speaker_party, named))
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / "articles.jsonl", "w") as f:
+        for a in articles:
+            f.write(json.dumps(a, ensure_ascii=False) + "\n")
+    with open(out / "gold.jsonl", "w") as f:
+        for r in gold:
+            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+    print(f"{len(articles)} sentences, {len(gold)} rows -> {out}")
+
+
+if __name__ == "__main__":
+    main()
