@@ -130,7 +130,7 @@ impl Engine {
             .map(|article| self.prepare(article))
             .collect::<anyhow::Result<_>>()?;
         let mut out = Vec::new();
-        for window in windows(&prepared) {
+        for window in windows(&prepared, |article| article.encoded.len()) {
             let scores = self.score_window(&window)?;
             let mut at = 0;
             for article in window {
@@ -143,22 +143,24 @@ impl Engine {
     }
 }
 
-/// Consecutive articles grouped into windows of about [`WINDOW_SEQUENCES`]
-/// sequences (a window closes once it reaches the limit).
-fn windows(prepared: &[PreparedArticle]) -> Vec<Vec<&PreparedArticle>> {
-    let mut out = Vec::new();
-    let mut window = Vec::new();
-    let mut sequences = 0;
-    for article in prepared {
-        sequences += article.encoded.len();
-        window.push(article);
-        if sequences >= WINDOW_SEQUENCES {
-            out.push(std::mem::take(&mut window));
-            sequences = 0;
+/// Consecutive items grouped into windows of about [`WINDOW_SEQUENCES`]
+/// sequences: a window closes once its items' `sequences` reach the limit,
+/// or when the items end. Its composition never depends on timing (how fast
+/// a channel fills), so the batches, and the output bytes, are the same on
+/// every run. Shared by [`Engine::score_articles`] and `stance score`.
+pub(crate) fn windows<T>(
+    items: impl IntoIterator<Item = T>,
+    sequences: impl Fn(&T) -> usize,
+) -> impl Iterator<Item = Vec<T>> {
+    let mut items = items.into_iter();
+    std::iter::from_fn(move || {
+        let mut window = Vec::new();
+        let mut total = 0usize;
+        while total < WINDOW_SEQUENCES {
+            let Some(item) = items.next() else { break };
+            total = total.saturating_add(sequences(&item));
+            window.push(item);
         }
-    }
-    if !window.is_empty() {
-        out.push(window);
-    }
-    out
+        (!window.is_empty()).then_some(window)
+    })
 }

@@ -245,29 +245,12 @@ fn consume(
     truncated: &mut u64,
     bar: &indicatif::ProgressBar,
 ) -> anyhow::Result<()> {
-    let mut closed = false;
-    while !closed {
-        // A window holds WINDOW_SEQUENCES sequences (or what is left at the
-        // end): its composition never depends on timing, so the batches, and
-        // the output bytes, are the same on every run.
-        let mut items: Vec<Item> = Vec::new();
-        let mut window_sequences = 0;
-        while window_sequences < WINDOW_SEQUENCES {
-            match rx.recv() {
-                Ok(item) => {
-                    let item = item?;
-                    window_sequences += sequences(&item);
-                    items.push(item);
-                }
-                Err(_) => {
-                    closed = true;
-                    break;
-                }
-            }
-        }
-        if items.is_empty() {
-            break;
-        }
+    // An error from the reader (item size usize::MAX) closes its window at once.
+    let by_window = engine::windows(rx.iter(), |item| {
+        item.as_ref().map_or(usize::MAX, sequences)
+    });
+    for items in by_window {
+        let items = items.into_iter().collect::<anyhow::Result<Vec<Item>>>()?;
         let articles: Vec<&PreparedArticle> = items
             .iter()
             .filter_map(|item| match item {
