@@ -56,12 +56,12 @@ lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 
-## train: reproduce the committed default model (models/stance-minilm) from train + silver
-TRAIN_RECIPE := --train datasets/train --train datasets/silver --dev datasets/dev --epochs 6 --patience 6 --lr 8e-5 --average-last 3 --addressee-cue false
+## train: reproduce the committed default model (models/stance-minilm) from train + silver + the guideline set
+TRAIN_RECIPE := --train datasets/train --train datasets/silver --train datasets/guideline --dev datasets/dev --epochs 6 --patience 6 --lr 8e-5 --average-last 3 --addressee-cue false --positive-weight 2
 train: setup
 	$(BIN) train $(TRAIN_RECIPE) --out models/stance-minilm --cv-folds 0
 
-## train-cv: the same recipe with 3-fold article-grouped cross-validation on train + silver (thresholds and temperatures from the folds; about 4x longer)
+## train-cv: the same recipe with 3-fold article-grouped cross-validation on the training data (thresholds and temperatures from the folds; about 4x longer)
 train-cv: setup
 	$(BIN) train $(TRAIN_RECIPE) --out models/stance-minilm-cv --cv-folds 3
 

@@ -143,7 +143,7 @@ pub struct TrainArgs {
     /// Give the model the article's previous sentence as context (measured: no gain on dev, twice the sequence length)
     #[arg(long)]
     pub previous_sentence: bool,
-    /// Cross-validation folds on train (grouped by article) that choose the shipped thresholds and temperatures; 0 = none (thresholds 0.5, temperatures fitted on dev). Each fold is a full fine-tuning run.
+    /// Cross-validation folds on train (grouped by article) that choose the shipped thresholds and temperatures; 0 = none (thresholds at the raw logit 0, temperatures fitted on dev). Each fold is a full fine-tuning run.
     #[arg(long, default_value_t = 3)]
     pub cv_folds: usize,
     /// Ship the mean of the last K epochs' weights (checkpoint averaging) instead of the best dev epoch; 1 = off. Needs --patience of at least --epochs.

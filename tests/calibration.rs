@@ -1,6 +1,7 @@
-//! The logit offset of a model trained with a positive weight: scores move
-//! by the prior correction, labels stay where training decided them (the
-//! raw logit 0) when the thresholds are the ones training ships.
+//! The logit offset of a model trained with a positive weight (the default
+//! model: `--positive-weight 2`): scores move by the prior correction, labels
+//! stay where training decided them (the raw logit 0) with the thresholds
+//! training ships.
 //! Needs the default model and its encoder (`make setup`).
 
 mod reliability_support;
@@ -37,49 +38,57 @@ fn logit(p: f64) -> f64 {
 }
 
 #[test]
-fn an_offset_shifts_scores_and_its_thresholds_keep_the_raw_decision() {
-    let original = repo("models/stance-minilm");
+fn the_shipped_offset_shifts_scores_and_keeps_the_raw_decision() {
+    // The default model as shipped, and the same weights without the offset
+    // (thresholds 0.5: the decision at the raw logit 0 with no correction).
+    let shipped = repo("models/stance-minilm");
     let dir = tempfile::tempdir().unwrap();
-    let shifted = dir.path().join("shifted");
-    fs::create_dir_all(&shifted).unwrap();
+    let raw = dir.path().join("raw");
+    fs::create_dir_all(&raw).unwrap();
     for file in ["stance_model.json", "trained.safetensors"] {
-        fs::copy(original.join(file), shifted.join(file)).unwrap();
+        fs::copy(shipped.join(file), raw.join(file)).unwrap();
     }
-    let spec_path = shifted.join("stance_model.json");
+    let spec_path = raw.join("stance_model.json");
     let mut spec: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(&spec_path).unwrap()).unwrap();
     let temperature: Vec<f64> = serde_json::from_value(spec["temperature"].clone()).unwrap();
-    let before: Vec<f64> = serde_json::from_value(spec["thresholds"].clone()).unwrap();
-    assert_eq!(before, [0.5; 3], "the default model decides at 0.5");
-    let offset = 2f64.ln();
-    // What `stance train --positive-weight 2` ships: sigmoid(-ln 2 / T).
-    let thresholds: Vec<f64> = temperature
-        .iter()
-        .map(|t| 1.0 / (1.0 + (offset / t).exp()))
-        .collect();
-    spec["logit_offset"] = serde_json::json!([offset, offset, offset]);
-    spec["thresholds"] = serde_json::json!(thresholds);
+    let offset: Vec<f64> = serde_json::from_value(spec["logit_offset"].clone()).unwrap();
+    let thresholds: Vec<f64> = serde_json::from_value(spec["thresholds"].clone()).unwrap();
+    for l in 0..3 {
+        // What `stance train` ships without cross-validation: sigmoid(-offset / T).
+        let at_raw_zero = 1.0 / (1.0 + (offset[l] / temperature[l]).exp());
+        assert!(
+            (thresholds[l] - at_raw_zero).abs() < 1e-5,
+            "label {l}: threshold {} is not the raw logit 0 ({at_raw_zero})",
+            thresholds[l]
+        );
+    }
+    spec["logit_offset"] = serde_json::json!([0.0, 0.0, 0.0]);
+    spec["thresholds"] = serde_json::json!([0.5, 0.5, 0.5]);
     fs::write(&spec_path, spec.to_string()).unwrap();
 
-    let a = score(&original, &dir.path().join("a.jsonl"));
-    let b = score(&shifted, &dir.path().join("b.jsonl"));
+    let a = score(&raw, &dir.path().join("a.jsonl"));
+    let b = score(&shipped, &dir.path().join("b.jsonl"));
     assert_eq!(a.len(), b.len());
-    let mut moved = 0;
+    let mut checked = 0;
     for (x, y) in a.iter().zip(&b) {
         assert_eq!(x["labels"], y["labels"], "{x} vs {y}");
         assert_eq!(x["holder"], y["holder"]);
         for (l, label) in ["condemn", "support", "ceasefire"].iter().enumerate() {
             let (p, q) = (x[label].as_f64().unwrap(), y[label].as_f64().unwrap());
-            if (0.02..0.98).contains(&p) {
-                let expected = logit(p) - offset / temperature[l];
+            if (0.02..0.98).contains(&p) && (0.02..0.98).contains(&q) {
+                let expected = logit(p) - offset[l] / temperature[l];
                 assert!(
                     (logit(q) - expected).abs() < 0.05,
                     "{label}: {p} -> {q}, expected logit {expected}"
                 );
-                moved += 1;
+                checked += 1;
             }
             assert!(q <= p, "{label}: the correction lowers scores ({p} -> {q})");
         }
     }
-    assert!(moved > 50, "too few scores in the checked range ({moved})");
+    assert!(
+        checked > 50,
+        "too few scores in the checked range ({checked})"
+    );
 }
