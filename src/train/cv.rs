@@ -165,29 +165,9 @@ fn calibrate_out_of_fold(
 ) -> ([f32; NUM_LABELS], [f32; NUM_LABELS], eval::Predictions) {
     // The shipped model subtracts `offset` before its temperature: fit both
     // on the same corrected scores.
-    let corrected = eval::Predictions {
-        scores: raw
-            .scores
-            .iter()
-            .map(|s| s.map(|p| score::sigmoid(logit(p) - offset)))
-            .collect(),
-        pairs: raw.pairs.clone(),
-        rows: Vec::new(),
-        sentences: raw.sentences,
-        seconds: raw.seconds,
-    };
+    let corrected = with_scores(raw, |_, p| score::sigmoid(logit(p) - offset));
     let temperature = fit_temperatures(&corrected, &|_| true);
-    let calibrated = eval::Predictions {
-        scores: corrected
-            .scores
-            .iter()
-            .map(|s| std::array::from_fn(|l| score::sigmoid(logit(s[l]) / temperature[l])))
-            .collect(),
-        pairs: raw.pairs.clone(),
-        rows: Vec::new(),
-        sentences: raw.sentences,
-        seconds: raw.seconds,
-    };
+    let calibrated = with_scores(&corrected, |l, p| score::sigmoid(logit(p) / temperature[l]));
     let thresholds: [f32; NUM_LABELS] = std::array::from_fn(|l| {
         let (s, y): (Vec<f64>, Vec<bool>) = calibrated
             .pairs
@@ -198,4 +178,22 @@ fn calibrate_out_of_fold(
         eval::metrics::best_f1_threshold(&s, &y) as f32
     });
     (temperature, thresholds, calibrated)
+}
+
+/// `predictions` with every score replaced by `score(label, score)`.
+fn with_scores(
+    predictions: &eval::Predictions,
+    score: impl Fn(usize, f32) -> f32,
+) -> eval::Predictions {
+    eval::Predictions {
+        scores: predictions
+            .scores
+            .iter()
+            .map(|s| std::array::from_fn(|l| score(l, s[l])))
+            .collect(),
+        pairs: predictions.pairs.clone(),
+        rows: Vec::new(),
+        sentences: predictions.sentences,
+        seconds: predictions.seconds,
+    }
 }
