@@ -53,15 +53,15 @@ OUTSIDERS = [
     ("Britain", "united_kingdom"),
     ("Ireland", "ireland"),
 ]
+# Every sentence gets a row for each belligerent, 0 where the rule gives it
+# nothing, so that training sees it as a candidate ("urged Israel to…" must
+# teach "Hamas: 0").
 BELLIGERENTS = ["israel", "hamas"]
-# Parties of the five whose row exists only to say "0 here": the ones
-# named in the sentence, and the belligerents a call could be spread to.
 
-# Each template: text with {H} (speaker) and optionally {B} (a party);
-# b: which parties fill B; labels: per party, given as a function of B;
-# speakers: "any" (outsiders, the US, Russia) or "outsider".
-# The label maps say, for the filled sentence, the gold labels of each party
-# (others: 0), following the rule named in `rule`.
+# Each template: `text` with {H} (the speaker) and optionally {B}, {C} (the
+# parties in `b`, `c`); `labels` maps a slot or a party id to its label
+# (every other party: 0), following the rule named in `rule`; `speakers`:
+# "any" (default: the outsiders, the US and Russia) or "outsider_or_russia".
 TEMPLATES = [
     # Holder is not target: the speaker's own row is 0.
     dict(rule="condemnation of B by the speaker", text="{H} denounced the shelling carried out by {B} as a grave crime.",
