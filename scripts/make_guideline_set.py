@@ -4,7 +4,8 @@ annotation guidelines' rules (datasets/guidelines.md), with their gold rows.
 
 Why: the systematic errors of the model (holder taken for target, calls
 addressed to one belligerent spread to the other, defences read as attacks,
-concern-only and humanitarian-only calls labelled) are rare in the news
+the victim of a condemned attack condemned with its agent, concern-only and
+humanitarian-only calls labelled) are rare in the news
 data, so the model sees few examples of the rule. Each template below states
 one guideline rule; party names and speakers are swapped through it, so the
 model has to learn the rule and not which party tends to be condemned.
@@ -57,11 +58,30 @@ OUTSIDERS = [
 # nothing, so that training sees it as a candidate ("urged Israel to…" must
 # teach "Hamas: 0").
 BELLIGERENTS = ["israel", "hamas"]
+# (agent, victim) of an attack, for the templates about victims.
+VICTIM_PAIRS = [("hamas", "israel"), ("israel", "hamas"), ("israel", "palestinians")]
+# Names that read as the one who attacks and the one attacked (a leader is
+# neither "raided" nor "the victim's speaker" in these sentences).
+AGENT_NAMES = {
+    "israel": ["Israel", "the Israeli army", "Israeli forces"],
+    "hamas": ["Hamas", "the Qassam Brigades", "Hamas gunmen"],
+}
+VICTIM_NAMES = {
+    "israel": ["Israel", "Israeli civilians", "Israeli towns"],
+    "hamas": ["Hamas", "Hamas's fighters"],
+    "palestinians": ["the Palestinians", "Gaza", "Palestinian civilians"],
+}
+VICTIM_SPEAKERS = {
+    "israel": ["Israel", "the Israeli government"],
+    "hamas": ["Hamas"],
+    "palestinians": ["the Palestinian Authority"],
+}
 
 # Each template: `text` with {H} (the speaker) and optionally {B}, {C} (the
-# parties in `b`, `c`); `labels` maps a slot or a party id to its label
-# (every other party: 0), following the rule named in `rule`; `speakers`:
-# "any" (default: the outsiders, the US and Russia) or "outsider_or_russia".
+# parties in `b`, `c`, or one (B, C) of `pairs`); `labels` maps a slot or a
+# party id to its label (every other party: 0), following the rule named in
+# `rule`; `speakers`: "any" (default: the outsiders, the US and Russia),
+# "outsider_or_russia", or "victim" (the party in C speaks, named as H).
 TEMPLATES = [
     # Holder is not target: the speaker's own row is 0.
     dict(rule="condemnation of B by the speaker", text="{H} denounced the shelling carried out by {B} as a grave crime.",
@@ -120,6 +140,21 @@ TEMPLATES = [
     dict(rule="a factual report is not a stance", text="{B} carried out a new wave of strikes overnight, {H} said.",
          b=BELLIGERENTS, labels={}),
     dict(rule="a factual report is not a stance", text="{H} abstained in the vote on the draft resolution.", labels={}),
+    # The victim of a condemned act is not condemned ("victim framing without
+    # advocacy"): the agent B is, the victim C gets 0 unless backed.
+    dict(rule="condemning an attack condemns its agent, not its victim", text="{H} condemned the assault that {B} launched against {C}.",
+         pairs=VICTIM_PAIRS, labels={"B": "condemn"}),
+    dict(rule="condemning an attack condemns its agent, not its victim", text="The raids by {B} on {C} were condemned by {H} as barbaric.",
+         pairs=VICTIM_PAIRS, labels={"B": "condemn"}),
+    dict(rule="the victim speaking condemns the agent", text="{H} denounced the attack by {B} on its people.",
+         pairs=VICTIM_PAIRS, labels={"B": "condemn"}, speakers="victim"),
+    dict(rule="solidarity with a victim is support; the attack named is a fact", text="{H} expressed solidarity with {C} after the raid by {B}.",
+         pairs=VICTIM_PAIRS, labels={"C": "support"}),
+    # Rejecting a ceasefire is not calling for one; a defence is support.
+    dict(rule="rejecting a ceasefire is not a ceasefire call", text="{H} rejected calls for an immediate truce.", labels={}),
+    dict(rule="defending against a charge is support", text="{H} said {B} was a liberation movement rather than a terrorist group.",
+         b=["hamas"], names={"hamas": ["Hamas", "the Islamic Resistance Movement"]}, labels={"B": "support"},
+         speakers="outsider_or_russia"),
 ]
 
 
@@ -141,7 +176,15 @@ def instances(template, rng):
     """Filled sentences of one template with their gold labels and holder."""
     out = []
     for _ in range(PER_TEMPLATE):
+        if template.get("speakers") == "victim":
+            agent, victim = rng.choice(template["pairs"])
+            out.append(filled(template, rng, (rng.choice(VICTIM_SPEAKERS[victim]), victim, victim), agent, victim))
+            continue
         speaker_name, holder, speaker_party = rng.choice(speaker_pool(template))
+        if "pairs" in template:
+            agent, victim = rng.choice([p for p in template["pairs"] if speaker_party not in p])
+            out.append(filled(template, rng, (speaker_name, holder, speaker_party), agent, victim))
+            continue
         fill = {"H": speaker_name}
         parties = {}
         for slot in ("B", "C"):
@@ -150,7 +193,7 @@ def instances(template, rng):
                 choices = [p for p in template[key] if p != speaker_party]
                 party = rng.choice(choices)
                 parties[slot] = party
-                fill[slot] = rng.choice(NAMES[party])
+                fill[slot] = rng.choice(template.get("names", NAMES)[party])
         text = template["text"].format(**fill)
         text = capitalise(text)
         labels = {}
@@ -159,6 +202,19 @@ def instances(template, rng):
             labels.setdefault(party, set()).add(label)
         out.append((text, labels, holder, speaker_party, set(parties.values())))
     return out
+
+
+def filled(template, rng, speaker, agent, victim):
+    """One sentence of a template over an (agent, victim) pair."""
+    speaker_name, holder, speaker_party = speaker
+    parties = {"B": agent, "C": victim}
+    fill = {"H": speaker_name, "B": rng.choice(AGENT_NAMES[agent]), "C": rng.choice(VICTIM_NAMES[victim])}
+    text = capitalise(template["text"].format(**fill))
+    labels = {}
+    for who, label in template["labels"].items():
+        labels.setdefault(parties.get(who, who), set()).add(label)
+    named = set(parties.values()) - ({speaker_party} if template.get("speakers") == "victim" else set())
+    return text, labels, holder, speaker_party, named
 
 
 def gold_rows(article_id, text, labels, holder, speaker_party, named):
