@@ -194,13 +194,8 @@ def instances(template, rng):
                 party = rng.choice(choices)
                 parties[slot] = party
                 fill[slot] = rng.choice(template.get("names", NAMES)[party])
-        text = template["text"].format(**fill)
-        text = capitalise(text)
-        labels = {}
-        for who, label in template["labels"].items():
-            party = parties.get(who, who)
-            labels.setdefault(party, set()).add(label)
-        out.append((text, labels, holder, speaker_party, set(parties.values())))
+        text = capitalise(template["text"].format(**fill))
+        out.append((text, slot_labels(template, parties), holder, speaker_party, set(parties.values())))
     return out
 
 
@@ -210,11 +205,16 @@ def filled(template, rng, speaker, agent, victim):
     parties = {"B": agent, "C": victim}
     fill = {"H": speaker_name, "B": rng.choice(AGENT_NAMES[agent]), "C": rng.choice(VICTIM_NAMES[victim])}
     text = capitalise(template["text"].format(**fill))
+    named = set(parties.values()) - ({speaker_party} if template.get("speakers") == "victim" else set())
+    return text, slot_labels(template, parties), holder, speaker_party, named
+
+
+def slot_labels(template, parties):
+    """Party id -> its labels, from the template's slot (or party id) labels."""
     labels = {}
     for who, label in template["labels"].items():
         labels.setdefault(parties.get(who, who), set()).add(label)
-    named = set(parties.values()) - ({speaker_party} if template.get("speakers") == "victim" else set())
-    return text, labels, holder, speaker_party, named
+    return labels
 
 
 def gold_rows(article_id, text, labels, holder, speaker_party, named):
