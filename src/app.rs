@@ -1,5 +1,6 @@
 //! What each subcommand does, from parsed arguments to files and exit codes.
 
+use std::path::Path;
 use std::process::ExitCode;
 
 use crate::cli::{EvalArgs, FetchArgs, ScoreArgs, TrainArgs};
@@ -11,7 +12,8 @@ use crate::parties::{PartyMatcher, PartySet};
 use crate::pipeline::{self, ScoreOptions};
 use crate::score::InputOptions;
 use crate::score::Scorer;
-use crate::train::{self, TrainOptions};
+use crate::train::{self, ModelCard, TrainOptions};
+use crate::types::ScoreRow;
 
 /// Exit status of a run that finished but rejected some records (`--skip-bad`):
 /// not every input record was processed, so not 0 (contract).
@@ -79,17 +81,7 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
         eprintln!("report: {}", path.display());
     }
     if let Some(path) = &args.predictions {
-        let mut text = String::new();
-        for row in &predictions.rows {
-            text.push_str(&serde_json::to_string(row)?);
-            text.push('\n');
-        }
-        publish_file(path, text.as_bytes())?;
-        eprintln!(
-            "predictions: {} ({} rows)",
-            path.display(),
-            predictions.rows.len()
-        );
+        write_predictions(path, &predictions.rows)?;
     }
     if let Some(dir) = &args.plots {
         for path in eval::write_plots(dir, scorer.name(), &predictions)? {
@@ -117,6 +109,8 @@ pub fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
         seed: args.seed,
         patience: args.patience,
         cv_folds: args.cv_folds,
+        cv_train_always: args.cv_train_always,
+        cv_figures_only: args.cv_figures_only,
         average_last: args.average_last,
         positive_weight: args.positive_weight,
         input: InputOptions {
@@ -126,20 +120,18 @@ pub fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
             addressee_cue: args.addressee_cue,
         },
     };
+    anyhow::ensure!(
+        args.cv_predictions.is_none() || (opts.cv_folds >= 2 && !args.card_only),
+        "--cv-predictions needs a cross-validation (--cv-folds 2 or more, not --card-only)"
+    );
     let started = std::time::Instant::now();
     // The model directory appears whole or not at all: written beside its
     // place, then renamed into it.
     let staged = StagedDir::new(&opts.out_dir)?;
-    let trained = if args.card_only {
-        staged.copy_from(&opts.out_dir).and_then(|()| {
-            let (outcome, seconds) = train::outcome_from_card(&opts.out_dir, &opts)?;
-            let recorded = std::fs::read_to_string(opts.out_dir.join("model_card.json"))?;
-            let command = serde_json::from_str::<serde_json::Value>(&recorded)?["command"]
-                .as_str()
-                .unwrap_or(&command)
-                .to_string();
-            train::finish(&opts, staged.path(), &outcome, &command, seconds)
-        })
+    let trained = if args.card_only || args.cv_figures_only {
+        staged
+            .copy_from(&opts.out_dir)
+            .and_then(|()| rewrite_card(&opts, staged.path(), &command))
     } else {
         train::run(&opts, staged.path()).and_then(|outcome| {
             let seconds = started.elapsed().as_secs_f64();
@@ -154,6 +146,9 @@ pub fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
         }
     };
     staged.publish()?;
+    if let (Some(path), Some(cv)) = (&args.cv_predictions, &card.cross_validation) {
+        write_predictions(path, &cv.rows)?;
+    }
     let seconds = card.training_seconds;
     eprintln!(
         "trained {} in {:.0} s: best epoch {}, dev macro-F1 {:.3} (thresholds {:?}), dev ECE {:.3} -> {}",
@@ -166,6 +161,39 @@ pub fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
         opts.out_dir.display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// `rows` as JSONL at `path`, whole or not at all.
+fn write_predictions(path: &Path, rows: &[ScoreRow]) -> anyhow::Result<()> {
+    let mut text = String::new();
+    for row in rows {
+        text.push_str(&serde_json::to_string(row)?);
+        text.push('\n');
+    }
+    publish_file(path, text.as_bytes())?;
+    eprintln!("predictions: {} ({} rows)", path.display(), rows.len());
+    Ok(())
+}
+
+/// `--card-only` and `--cv-figures-only`: the card of the model in
+/// `opts.out_dir`, rewritten into `dir` from its recorded training log
+/// (with the recipe's cross-validation figures for the latter).
+fn rewrite_card(opts: &TrainOptions, dir: &Path, command: &str) -> anyhow::Result<ModelCard> {
+    let (mut outcome, seconds) = train::outcome_from_card(&opts.out_dir, opts)?;
+    let recorded: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(
+        opts.out_dir.join("model_card.json"),
+    )?)?;
+    let training_command = recorded["command"].as_str().unwrap_or(command).to_string();
+    let mut model_opts = opts.clone();
+    if opts.cv_figures_only {
+        outcome.cross_validation = Some(train::cross_validate_recipe(opts)?);
+        // The card's options stay the training run's; the cross-validation
+        // records its own command.
+        model_opts.cv_folds = serde_json::from_value(recorded["options"]["cv_folds"].clone())?;
+        model_opts.cv_train_always = Vec::new();
+        model_opts.cv_figures_only = false;
+    }
+    train::finish(&model_opts, dir, &outcome, &training_command, seconds)
 }
 
 pub fn fetch_model(args: FetchArgs) -> anyhow::Result<ExitCode> {

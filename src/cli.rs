@@ -146,6 +146,15 @@ pub struct TrainArgs {
     /// Cross-validation folds on train (grouped by article) that choose the shipped thresholds and temperatures; 0 = none (thresholds at the raw logit 0, temperatures fitted on dev). Each fold is a full fine-tuning run.
     #[arg(long, default_value_t = 3)]
     pub cv_folds: usize,
+    /// A --train directory whose articles are in every cross-validation fold's training and never held out (repeatable): the generated guideline set, whose one-sentence templates would otherwise be scored on their siblings.
+    #[arg(long, value_name = "DIR")]
+    pub cv_train_always: Vec<PathBuf>,
+    /// Do not train: cross-validate the recipe of the model already in --out (give its own recipe) and add the out-of-fold figures to its card; its weights, thresholds and temperatures stay as they are.
+    #[arg(long, conflicts_with = "card_only")]
+    pub cv_figures_only: bool,
+    /// Write the cross-validation's out-of-fold rows here (JSONL, as `stance eval --predictions`; raw scores, labels at the raw logit 0).
+    #[arg(long, value_name = "FILE")]
+    pub cv_predictions: Option<PathBuf>,
     /// Ship the mean of the last K epochs' weights (checkpoint averaging) instead of the best dev epoch; 1 = off. Needs --patience of at least --epochs.
     #[arg(long, default_value_t = 1)]
     pub average_last: usize,

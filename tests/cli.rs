@@ -1,18 +1,13 @@
 //! `stance score` and `stance eval` as a user runs them: the real binary, the
 //! default model (fetched by `make setup`), the sample articles.
 
-use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use serde_json::Value;
 
 mod reliability_support;
 
-use reliability_support::BIN;
-
-fn repo(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
-}
+use reliability_support::{read_rows, repo, stderr, BIN};
 
 /// Runs `stance` with `args`; `STANCE_TEST_MODEL` replaces the default model (for trying another one).
 fn stance(args: &[&str]) -> Output {
@@ -24,18 +19,6 @@ fn stance(args: &[&str]) -> Output {
         }
     }
     cmd.output().expect("stance runs")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn read_rows(path: &Path) -> Vec<Value> {
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
 }
 
 #[test]
@@ -399,178 +382,6 @@ fn eval_reports_and_an_independent_script_agrees() {
     );
 }
 
-/// `stance train` end to end on a tiny train split (2 articles, 1 epoch):
-/// its card counts the examples the run reported, 2-fold cross-validation
-/// sets the shipped thresholds and temperatures, a second run with the same
-/// seed writes the same weights, and the model directory loads and scores.
-#[test]
-fn train_refuses_an_average_over_more_epochs_than_it_runs() {
-    let out = tempfile::tempdir().unwrap();
-    for args in [
-        ["--epochs", "2", "--average-last", "3", "--patience", "8"],
-        ["--epochs", "4", "--average-last", "2", "--patience", "2"],
-    ] {
-        let run = stance(
-            &[
-                &[
-                    "train",
-                    "--out",
-                    out.path().to_str().unwrap(),
-                    "--cv-folds",
-                    "0",
-                ][..],
-                &args[..],
-            ]
-            .concat(),
-        );
-        assert!(!run.status.success());
-        assert!(stderr(&run).contains("--average-last"), "{}", stderr(&run));
-    }
-    assert!(!out.path().join("trained.safetensors").exists());
-}
-
-#[test]
-fn train_writes_a_model_directory_that_scores() {
-    let dir = tempfile::tempdir().unwrap();
-    let (train, model) = (dir.path().join("train"), dir.path().join("model"));
-    std::fs::create_dir(&train).unwrap();
-    let articles: Vec<String> = std::fs::read_to_string(repo("datasets/train/articles.jsonl"))
-        .unwrap()
-        .lines()
-        .take(2)
-        .map(str::to_string)
-        .collect();
-    let ids: Vec<String> = articles
-        .iter()
-        .map(|l| {
-            serde_json::from_str::<Value>(l).unwrap()["id"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        })
-        .collect();
-    let gold: Vec<String> = std::fs::read_to_string(repo("datasets/train/gold.jsonl"))
-        .unwrap()
-        .lines()
-        .filter(|l| {
-            ids.iter()
-                .any(|id| serde_json::from_str::<Value>(l).unwrap()["article_id"] == id.as_str())
-        })
-        .map(str::to_string)
-        .collect();
-    assert!(!gold.is_empty());
-    std::fs::write(train.join("articles.jsonl"), articles.join("\n") + "\n").unwrap();
-    std::fs::write(train.join("gold.jsonl"), gold.join("\n") + "\n").unwrap();
-
-    let run = stance(&[
-        "train",
-        "--train",
-        train.to_str().unwrap(),
-        "--out",
-        model.to_str().unwrap(),
-        "--epochs",
-        "2",
-        "--patience",
-        "2",
-        "--average-last",
-        "2",
-        "--cv-folds",
-        "2",
-    ]);
-    assert!(run.status.success(), "{}", stderr(&run));
-    let log = stderr(&run);
-    let reported: usize = log
-        .split("train: ")
-        .nth(1)
-        .and_then(|s| s.split(' ').next())
-        .and_then(|n| n.parse().ok())
-        .expect(&log);
-    let card: Value =
-        serde_json::from_str(&std::fs::read_to_string(model.join("model_card.json")).unwrap())
-            .unwrap();
-    assert_eq!(card["train_examples"].as_u64(), Some(reported as u64));
-    assert!(reported > 0);
-    for file in ["stance_model.json", "trained.safetensors", "model_card.md"] {
-        assert!(model.join(file).is_file(), "{file}");
-    }
-    // Two folds, one article held out each; the model ships the thresholds
-    // and temperatures the folds chose, and the card says so.
-    let cv = &card["cross_validation"];
-    let folds = cv["folds"].as_array().expect("cross_validation.folds");
-    assert_eq!(folds.len(), 2);
-    let held: Vec<&str> = folds
-        .iter()
-        .flat_map(|f| f["held_out_articles"].as_array().unwrap())
-        .map(|a| a.as_str().unwrap())
-        .collect();
-    assert_eq!(held.len(), 2);
-    assert!(
-        ids.iter().all(|id| held.contains(&id.as_str())),
-        "{held:?} vs {ids:?}"
-    );
-    let spec: Value =
-        serde_json::from_str(&std::fs::read_to_string(model.join("stance_model.json")).unwrap())
-            .unwrap();
-    assert_eq!(spec["thresholds"], cv["thresholds"]);
-    assert_eq!(spec["temperature"], cv["temperature"]);
-    assert_eq!(card["calibration"]["fitted_on"], "train cross-validation");
-    for t in spec["thresholds"].as_array().unwrap() {
-        let t = t.as_f64().unwrap();
-        assert!((0.05 - 1e-6..=0.95 + 1e-6).contains(&t), "threshold {t}");
-    }
-    let card_md = std::fs::read_to_string(model.join("model_card.md")).unwrap();
-    assert!(card_md.contains("2-fold cross-validated"));
-    // The shipped weights are the mean of both epochs, and the card says so.
-    assert_eq!(card["averaged_epochs"], serde_json::json!([1, 2]));
-    assert!(card_md.contains("the mean of epochs 1–2"), "{card_md}");
-
-    // Training is reproducible: the same seed without cross-validation (which
-    // runs after the final model) gives byte-identical weights.
-    let again = dir.path().join("again");
-    let run = stance(&[
-        "train",
-        "--train",
-        train.to_str().unwrap(),
-        "--out",
-        again.to_str().unwrap(),
-        "--epochs",
-        "2",
-        "--patience",
-        "2",
-        "--average-last",
-        "2",
-        "--cv-folds",
-        "0",
-    ]);
-    assert!(run.status.success(), "{}", stderr(&run));
-    assert!(
-        std::fs::read(model.join("trained.safetensors")).unwrap()
-            == std::fs::read(again.join("trained.safetensors")).unwrap()
-    );
-    let spec: Value =
-        serde_json::from_str(&std::fs::read_to_string(again.join("stance_model.json")).unwrap())
-            .unwrap();
-    assert_eq!(spec["thresholds"], serde_json::json!([0.5, 0.5, 0.5]));
-
-    let out = dir.path().join("scored.jsonl");
-    let score = Command::new(BIN)
-        .args([
-            "score",
-            repo("datasets/samples").to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-            "--model",
-            model.to_str().unwrap(),
-            "--quiet",
-        ])
-        .env("HF_HUB_OFFLINE", "1")
-        .output()
-        .unwrap();
-    assert!(score.status.success(), "{}", stderr(&score));
-    assert!(!read_rows(&out).is_empty());
-}
-
-/// A column of a record batch by name, as its concrete array type.
 fn column<'a, T: 'static>(batch: &'a arrow_array::RecordBatch, name: &str) -> &'a T {
     batch
         .column_by_name(name)

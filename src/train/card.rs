@@ -32,21 +32,41 @@ pub struct ModelCard {
 }
 
 /// What a training run learnt about itself, as its card recorded it: lets
-/// [`finish`] rewrite the card of a model already trained (`--card-only`).
+/// [`finish`] rewrite the card of a model already trained (`--card-only`,
+/// `--cv-figures-only`). Also checks that `opts` is the card's recipe, so
+/// that a rewritten card never mixes two recipes.
 pub fn outcome_from_card(dir: &Path, opts: &TrainOptions) -> anyhow::Result<(TrainOutcome, f64)> {
     let path = dir.join("model_card.json");
     let text = std::fs::read_to_string(&path).with_context(|| {
         format!(
-            "{}: cannot read (--card-only needs a trained model)",
+            "{}: cannot read (--card-only and --cv-figures-only need a trained model)",
             path.display()
         )
     })?;
     let card: serde_json::Value = serde_json::from_str(&text)
         .with_context(|| format!("{}: not a model card", path.display()))?;
+    let cv = &card["cross_validation"];
+    // A card whose thresholds came from its folds cannot be redone without
+    // them; figures of the recipe alone are redone by `--cv-figures-only`.
     anyhow::ensure!(
-        card["cross_validation"].is_null(),
-        "{}: --card-only cannot redo a card with cross-validation",
-        path.display()
+        cv.is_null() || (opts.cv_figures_only && cv["shipped"] == false),
+        "{}: its cross-validation would be lost: {}",
+        path.display(),
+        if cv["shipped"] == false {
+            "rewrite it with --cv-figures-only (which redoes the figures)"
+        } else {
+            "its thresholds come from it; retrain instead"
+        }
+    );
+    let recorded = recipe(&card["options"]);
+    // Through text, as the card holds it (an f32 option turned straight into
+    // a JSON number would carry its f64 widening: 0.10000000149011612).
+    let asked = recipe(&serde_json::from_str(&serde_json::to_string(opts)?)?);
+    anyhow::ensure!(
+        recorded == asked,
+        "{}: the model was trained with other options than these ({}): give its own recipe (its card's \"command\")",
+        path.display(),
+        differing_keys(&recorded, &asked).join(", ")
     );
     let field = |name: &str| {
         card.get(name)
@@ -62,6 +82,29 @@ pub fn outcome_from_card(dir: &Path, opts: &TrainOptions) -> anyhow::Result<(Tra
         cross_validation: None,
     };
     Ok((outcome, serde_json::from_value(field("training_seconds")?)?))
+}
+
+/// The training options that make the model: all but where it is written
+/// and how cross-validation is run.
+fn recipe(options: &serde_json::Value) -> serde_json::Map<String, serde_json::Value> {
+    let mut map = options.as_object().cloned().unwrap_or_default();
+    for key in ["out_dir", "cv_folds", "cv_train_always", "cv_figures_only"] {
+        map.remove(key);
+    }
+    map
+}
+
+fn differing_keys(
+    a: &serde_json::Map<String, serde_json::Value>,
+    b: &serde_json::Map<String, serde_json::Value>,
+) -> Vec<String> {
+    a.keys()
+        .chain(b.keys())
+        .filter(|k| a.get(*k) != b.get(*k))
+        .cloned()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect()
 }
 
 /// Calibrates, evaluates the saved model on dev and train, writes the card.
@@ -83,7 +126,9 @@ pub fn finish(
     let builtin = PartySet::builtin();
     let builtin_matcher = PartyMatcher::new(&builtin)?;
 
-    let cv = outcome.cross_validation.as_ref();
+    // Figures of the recipe alone (`--cv-figures-only`) leave the model's
+    // temperatures and thresholds where training put them.
+    let cv = outcome.cross_validation.as_ref().filter(|cv| cv.shipped);
     let (calibration, spec) = calibrate_saved(dir, &dev, &builtin, cv, opts.logit_offset())?;
 
     let scorer = load_saved(dir)?;
@@ -212,7 +257,7 @@ fn render_recipe(card: &ModelCard, md: &mut String) {
         card.trained_weights_bytes as f64 / 1e6,
         card.training_seconds,
         rayon::current_num_threads(),
-        card.cross_validation.as_ref().map_or(String::new(), |cv| format!(", of which cross-validation {:.0} s", cv.seconds))
+        card.cross_validation.as_ref().filter(|cv| cv.shipped).map_or(String::new(), |cv| format!(", of which cross-validation {:.0} s", cv.seconds))
     ));
 }
 
@@ -274,7 +319,10 @@ fn render_results(card: &ModelCard, epoch_chosen_on_dev: bool, md: &mut String) 
             .join(" / ")
     };
     let shipped = fmt_thresholds(&card.thresholds);
-    let dev_note = match (&card.cross_validation, epoch_chosen_on_dev) {
+    let dev_note = match (
+        card.cross_validation.as_ref().filter(|cv| cv.shipped),
+        epoch_chosen_on_dev,
+    ) {
         (Some(_), false) => "held out: nothing fitted on it",
         (Some(_), true) => "held out but for the epoch choice",
         (None, _) => "ECE in-sample: temperatures fitted on dev",
@@ -300,7 +348,9 @@ fn render_results(card: &ModelCard, epoch_chosen_on_dev: bool, md: &mut String) 
     if let Some(cv) = &card.cross_validation {
         let k = cv.folds.len();
         rows.push((
-            format!("train, {k}-fold cross-validated (out-of-fold, temperature 1)"),
+            format!(
+                "train, {k}-fold cross-validated (out-of-fold, temperature 1; at the raw logit 0)"
+            ),
             fmt_thresholds(&[0.5; NUM_LABELS]),
             &cv.at_half,
         ));
@@ -328,9 +378,30 @@ fn render_results(card: &ModelCard, epoch_chosen_on_dev: bool, md: &mut String) 
 
 fn render_cross_validation(card: &ModelCard, md: &mut String) {
     if let Some(cv) = &card.cross_validation {
+        let always = if cv.train_always.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " ({} in every fold's training, never held out)",
+                cv.train_always
+                    .iter()
+                    .map(|d| format!("`{}`", d.display()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        let use_of_it = if cv.shipped {
+            "The out-of-fold scores fit the shipped per-label temperatures and then choose the shipped thresholds (best out-of-fold F1 on the grid 0.05–0.95, ties to the nearest 0.5)."
+        } else {
+            "Figures of the recipe only: the shipped model is the one trained on all of train, and nothing it ships (thresholds, temperatures) comes from the folds. At the raw logit 0 the folds decide as the shipped model does."
+        };
+        let h = &cv.at_half.holder;
         md.push_str(&format!(
-            "\n## Cross-validation on train\n\n{} folds, grouped by article (articles shuffled with the seed, dealt round-robin); each fold is trained with the recipe above (all epochs, no dev) and scores its held-out articles. The out-of-fold scores fit the shipped per-label temperatures and then choose the shipped thresholds (best out-of-fold F1 on the grid 0.05–0.95, ties to the nearest 0.5). {:.0} s.\n\n| fold | held-out articles | train examples | pairs | out-of-fold macro-F1 at 0.5 | seconds |\n|---|---|---|---|---|---|\n",
+            "\n## Cross-validation on train\n\n`{}`\n\n{} folds of the training articles{always}, grouped by article (articles shuffled with the seed, dealt round-robin); each fold is trained with the recipe above (all epochs, no dev) and scores its held-out articles. {use_of_it} Out-of-fold holder accuracy {:.3} over {} labelled gold rows. {:.0} s.\n\n| fold | held-out articles | train examples | pairs | out-of-fold macro-F1 at the raw logit 0 | seconds |\n|---|---|---|---|---|---|\n",
+            cv.command,
             cv.folds.len(),
+            h.accuracy,
+            h.rows,
             cv.seconds
         ));
         for f in &cv.folds {

@@ -21,27 +21,43 @@ pub struct FoldLog {
 /// shipped thresholds, so nothing the model ships with is fitted on dev.
 #[derive(Debug, Clone, Serialize)]
 pub struct CrossValidation {
+    /// The command that ran it (the model's own when it trained the model too).
+    pub command: String,
+    /// Whether its temperatures and thresholds are the model's: false for
+    /// `--cv-figures-only`, which measures the recipe of a model already
+    /// trained and leaves that model as it is.
+    pub shipped: bool,
+    /// Training directories never held out (`--cv-train-always`).
+    pub train_always: Vec<PathBuf>,
+    /// The out-of-fold rows as `stance eval --predictions` writes them (raw
+    /// scores: temperature 1, no offset; labels at the raw logit 0), for
+    /// `--cv-predictions`; not part of the card.
+    #[serde(skip)]
+    pub rows: Vec<ScoreRow>,
     pub folds: Vec<FoldLog>,
     /// Per-label temperature fitted on the out-of-fold logits.
     pub temperature: [f32; NUM_LABELS],
     /// Per-label threshold with the best out-of-fold F1 (after the temperature).
     pub thresholds: [f32; NUM_LABELS],
-    /// Out-of-fold metrics, temperature 1, thresholds 0.5: the honest CV figure.
+    /// Out-of-fold metrics, temperature 1, thresholds 0.5 (the raw logit 0,
+    /// the decision of a model shipped without cross-validation): the honest
+    /// CV figure, holder accuracy included.
     pub at_half: eval::Report,
     /// Out-of-fold metrics at the chosen thresholds (fitted on these very scores).
     pub at_chosen: eval::Report,
     pub seconds: f64,
 }
 
-/// Article-grouped k-fold cross-validation on train (see [`CrossValidation`]).
-/// Articles are shuffled by the seed and dealt round-robin into folds; fold
-/// `f` trains with seed `seed + 1 + f`.
+/// Article-grouped cross-validation on train (see [`CrossValidation`]).
+/// The articles of the directories not in `cv_train_always` are shuffled by
+/// the seed and dealt round-robin into folds; every fold also trains on all
+/// of `cv_train_always`. Fold `f` trains with seed `seed + 1 + f`.
 pub(super) fn cross_validate(
     opts: &TrainOptions,
     setup: &Setup,
-    gold: &GoldSet,
 ) -> anyhow::Result<CrossValidation> {
     let started = Instant::now();
+    let (gold, always) = opts.load_cv_split()?;
     let k = opts.cv_folds;
     let mut order: Vec<usize> = (0..gold.articles.len()).collect();
     order.shuffle(&mut StdRng::seed_from_u64(opts.seed));
@@ -56,10 +72,11 @@ pub(super) fn cross_validate(
     for fold in 0..k {
         let mut held: Vec<usize> = order.iter().skip(fold).step_by(k).copied().collect();
         held.sort_unstable();
-        let (log, predicted) = run_fold(opts, setup, gold, fold, &held)?;
+        let (log, predicted) = run_fold(opts, setup, (&gold, &always), fold, &held)?;
         folds.push(log);
         out_of_fold.pairs.extend(predicted.pairs);
         out_of_fold.scores.extend(predicted.scores);
+        out_of_fold.rows.extend(predicted.rows);
         out_of_fold.sentences += predicted.sentences;
         out_of_fold.seconds += predicted.seconds;
     }
@@ -85,6 +102,10 @@ pub(super) fn cross_validate(
         temperature
     );
     Ok(CrossValidation {
+        command: std::env::args().collect::<Vec<_>>().join(" "),
+        shipped: !opts.cv_figures_only,
+        train_always: opts.cv_train_always.clone(),
+        rows: std::mem::take(&mut out_of_fold.rows),
         folds,
         temperature,
         thresholds,
@@ -94,12 +115,13 @@ pub(super) fn cross_validate(
     })
 }
 
-/// Trains fold `fold` on every article but `held` and scores the held-out
-/// articles: the fold's log and its out-of-fold predictions.
+/// Trains fold `fold` on every article of `gold` but `held`, and on all of
+/// `always`, and scores the held-out articles: the fold's log and its
+/// out-of-fold predictions.
 fn run_fold(
     opts: &TrainOptions,
     setup: &Setup,
-    gold: &GoldSet,
+    (gold, always): (&GoldSet, &GoldSet),
     fold: usize,
     held: &[usize],
 ) -> anyhow::Result<(FoldLog, eval::Predictions)> {
@@ -107,13 +129,14 @@ fn run_fold(
     let rest: Vec<usize> = (0..gold.articles.len())
         .filter(|a| !held.contains(a))
         .collect();
-    let (fit_gold, held_gold) = (gold.subset(&rest), gold.subset(held));
+    let fit_gold = GoldSet::merge(vec![gold.subset(&rest), always.clone()])?;
+    let held_gold = gold.subset(held);
     let fold_train = examples(&fit_gold, setup, opts.input, opts.positive_weight)?;
     eprintln!(
         "cross-validation fold {}/{k}: {} examples from {} articles, {} articles held out",
         fold + 1,
         fold_train.len(),
-        rest.len(),
+        fit_gold.articles.len(),
         held.len()
     );
     let tuned = fine_tune(

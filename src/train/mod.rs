@@ -34,7 +34,7 @@ use crate::score::{
     self, holder, InputOptions, ScoreRequest, Scorer, StanceModelSpec, HOLDER_OUTPUTS,
     STANCE_FORMAT, STANCE_MODEL_FILE,
 };
-use crate::types::{LABELS, NUM_LABELS};
+use crate::types::{ScoreRow, LABELS, NUM_LABELS};
 
 mod calibrate;
 mod card;
@@ -70,6 +70,14 @@ pub struct TrainOptions {
     /// Article-grouped cross-validation folds on train (0 = none); they fit
     /// the shipped thresholds and temperatures.
     pub cv_folds: usize,
+    /// Training directories (among `train_dirs`) whose articles are in every
+    /// fold's training and never held out: the generated guideline set, whose
+    /// one-sentence templates would otherwise be scored on their own siblings.
+    pub cv_train_always: Vec<PathBuf>,
+    /// Cross-validate the recipe only and add its figures to the card of the
+    /// model already in `out_dir`; its weights, thresholds and temperatures
+    /// stay as they are.
+    pub cv_figures_only: bool,
     /// Ship the mean of the last this-many epochs' weights (1 = the selected epoch's).
     pub average_last: usize,
     /// Loss weight of a positive label (1 = plain BCE): w > 1 moves the
@@ -79,15 +87,39 @@ pub struct TrainOptions {
     pub input: InputOptions,
 }
 
+/// The gold sets of `dirs` as one.
+fn load_dirs<'a>(dirs: impl Iterator<Item = &'a PathBuf>) -> anyhow::Result<GoldSet> {
+    let sets = dirs
+        .map(|dir| GoldSet::load(&dir.join("articles.jsonl"), &dir.join("gold.jsonl")))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    GoldSet::merge(sets)
+}
+
 impl TrainOptions {
     /// The training splits as one gold set.
     pub fn load_train(&self) -> anyhow::Result<GoldSet> {
-        let sets = self
+        load_dirs(self.train_dirs.iter())
+    }
+
+    /// The training splits cross-validation deals into folds, and those in
+    /// every fold's training (`cv_train_always`).
+    pub fn load_cv_split(&self) -> anyhow::Result<(GoldSet, GoldSet)> {
+        for dir in &self.cv_train_always {
+            anyhow::ensure!(
+                self.train_dirs.contains(dir),
+                "--cv-train-always {}: not one of the --train directories ({})",
+                dir.display(),
+                self.train_names()
+            );
+        }
+        let (always, folded): (Vec<&PathBuf>, Vec<&PathBuf>) = self
             .train_dirs
             .iter()
-            .map(|dir| GoldSet::load(&dir.join("articles.jsonl"), &dir.join("gold.jsonl")))
-            .collect::<anyhow::Result<Vec<_>>>()?;
-        GoldSet::merge(sets)
+            .partition(|dir| self.cv_train_always.contains(dir));
+        Ok((
+            load_dirs(folded.into_iter())?,
+            load_dirs(always.into_iter())?,
+        ))
     }
 
     /// The prior correction of the positive weight: ln w (0 for plain BCE).
@@ -145,53 +177,12 @@ struct Setup {
 /// Trains and writes the model into `dir` (a staging directory that the
 /// caller publishes as `opts.out_dir`).
 pub fn run(opts: &TrainOptions, dir: &Path) -> anyhow::Result<TrainOutcome> {
-    let parties = PartySet::from_file(&opts.parties_file)?;
-    let matcher = PartyMatcher::new(&parties)?;
     let train_gold = opts.load_train()?;
     let dev_gold = GoldSet::load(
         &opts.dev_dir.join("articles.jsonl"),
         &opts.dev_dir.join("gold.jsonl"),
     )?;
-    anyhow::ensure!(
-        opts.cv_folds != 1 && opts.cv_folds <= train_gold.articles.len(),
-        "--cv-folds {}: use 0 (no cross-validation) or 2 to {} (the articles of {})",
-        opts.cv_folds,
-        train_gold.articles.len(),
-        opts.train_names()
-    );
-    anyhow::ensure!(
-        (1..=opts.epochs).contains(&opts.average_last) && (opts.average_last == 1 || opts.patience >= opts.epochs),
-        "--average-last {}: use 1 (off) to --epochs ({}); averaging needs every epoch, so --patience must be at least --epochs",
-        opts.average_last,
-        opts.epochs
-    );
-    anyhow::ensure!(
-        opts.positive_weight.is_finite() && opts.positive_weight > 0.0,
-        "--positive-weight {}: use a positive number (1 = plain binary cross-entropy)",
-        opts.positive_weight
-    );
-
-    let encoder_dir = hub::resolve(&opts.encoder, &hub::MODEL_FILES)?;
-    let encoder = ModelDir { dir: encoder_dir };
-    let config = BertConfig::read(&encoder.file("config.json")?)?;
-    anyhow::ensure!(
-        opts.train_from_layer < config.num_hidden_layers,
-        "--train-from-layer must be below {}",
-        config.num_hidden_layers
-    );
-    let tokenizer = score::configure_tokenizer(
-        score::load_tokenizer(&encoder.file("tokenizer.json")?)?,
-        opts.max_length,
-    )?;
-    let setup = Setup {
-        device: Device::Cpu,
-        parties,
-        matcher,
-        encoder,
-        config,
-        tokenizer,
-    };
-
+    let setup = Setup::new(opts)?;
     let train = examples(&train_gold, &setup, opts.input, opts.positive_weight)?;
     eprintln!(
         "train: {} examples from {} sentences ({} positive labels); dev: {} sentences",
@@ -214,7 +205,7 @@ pub fn run(opts: &TrainOptions, dir: &Path) -> anyhow::Result<TrainOutcome> {
     drop((train, tuned.head, tuned.weights));
 
     let cross_validation = if opts.cv_folds >= 2 {
-        Some(cross_validate(opts, &setup, &train_gold)?)
+        Some(cross_validate(opts, &setup)?)
     } else {
         None
     };
@@ -226,6 +217,63 @@ pub fn run(opts: &TrainOptions, dir: &Path) -> anyhow::Result<TrainOutcome> {
         out_dir: opts.out_dir.clone(),
         cross_validation,
     })
+}
+
+/// Cross-validates the recipe alone (`--cv-figures-only`): no model is
+/// trained on all of train, nothing is shipped from the folds.
+pub fn cross_validate_recipe(opts: &TrainOptions) -> anyhow::Result<CrossValidation> {
+    anyhow::ensure!(
+        opts.cv_folds >= 2,
+        "--cv-figures-only needs --cv-folds 2 or more"
+    );
+    cross_validate(opts, &Setup::new(opts)?)
+}
+
+impl Setup {
+    /// Checks the options and loads what every fine-tuning run shares.
+    fn new(opts: &TrainOptions) -> anyhow::Result<Setup> {
+        let (folded, _) = opts.load_cv_split()?;
+        anyhow::ensure!(
+            opts.cv_folds != 1 && opts.cv_folds <= folded.articles.len(),
+            "--cv-folds {}: use 0 (no cross-validation) or 2 to {} (the articles of {} not in --cv-train-always)",
+            opts.cv_folds,
+            folded.articles.len(),
+            opts.train_names()
+        );
+        anyhow::ensure!(
+            (1..=opts.epochs).contains(&opts.average_last) && (opts.average_last == 1 || opts.patience >= opts.epochs),
+            "--average-last {}: use 1 (off) to --epochs ({}); averaging needs every epoch, so --patience must be at least --epochs",
+            opts.average_last,
+            opts.epochs
+        );
+        anyhow::ensure!(
+            opts.positive_weight.is_finite() && opts.positive_weight > 0.0,
+            "--positive-weight {}: use a positive number (1 = plain binary cross-entropy)",
+            opts.positive_weight
+        );
+        let parties = PartySet::from_file(&opts.parties_file)?;
+        let matcher = PartyMatcher::new(&parties)?;
+        let encoder_dir = hub::resolve(&opts.encoder, &hub::MODEL_FILES)?;
+        let encoder = ModelDir { dir: encoder_dir };
+        let config = BertConfig::read(&encoder.file("config.json")?)?;
+        anyhow::ensure!(
+            opts.train_from_layer < config.num_hidden_layers,
+            "--train-from-layer must be below {}",
+            config.num_hidden_layers
+        );
+        let tokenizer = score::configure_tokenizer(
+            score::load_tokenizer(&encoder.file("tokenizer.json")?)?,
+            opts.max_length,
+        )?;
+        Ok(Setup {
+            device: Device::Cpu,
+            parties,
+            matcher,
+            encoder,
+            config,
+            tokenizer,
+        })
+    }
 }
 
 /// A scorer over a model still in memory: temperature 1, thresholds 0.5.

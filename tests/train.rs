@@ -1,0 +1,324 @@
+//! `stance train` as a user runs it: the real binary on tiny training
+//! splits cut from `datasets/train` (a couple of articles, two epochs).
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+mod reliability_support;
+
+use reliability_support::{read_rows, repo, stderr, BIN};
+
+fn stance(args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .env("HF_HUB_OFFLINE", "1")
+        .output()
+        .expect("stance runs")
+}
+
+#[test]
+fn train_refuses_an_average_over_more_epochs_than_it_runs() {
+    let out = tempfile::tempdir().unwrap();
+    for args in [
+        ["--epochs", "2", "--average-last", "3", "--patience", "8"],
+        ["--epochs", "4", "--average-last", "2", "--patience", "2"],
+    ] {
+        let run = stance(
+            &[
+                &[
+                    "train",
+                    "--out",
+                    out.path().to_str().unwrap(),
+                    "--cv-folds",
+                    "0",
+                ][..],
+                &args[..],
+            ]
+            .concat(),
+        );
+        assert!(!run.status.success());
+        assert!(stderr(&run).contains("--average-last"), "{}", stderr(&run));
+    }
+    assert!(!out.path().join("trained.safetensors").exists());
+}
+
+/// `stance train` end to end on a tiny train split (3 articles in two
+/// directories, 2 epochs): its card counts the examples the run reported,
+/// 2-fold cross-validation sets the shipped thresholds and temperatures, a
+/// second run with the same seed writes the same weights, cross-validating
+/// that model's recipe afterwards (`--cv-figures-only`) adds figures to its
+/// card and changes nothing else, and the model directory loads and scores.
+#[test]
+fn train_writes_a_model_directory_that_scores() {
+    let dir = tempfile::tempdir().unwrap();
+    let (train, extra, model) = (
+        dir.path().join("train"),
+        dir.path().join("extra"),
+        dir.path().join("model"),
+    );
+    // Two articles in `train`, a third in `extra`.
+    let ids = write_train_articles(&train, 0..2);
+    let extra_ids = write_train_articles(&extra, 2..3);
+    let all_ids: Vec<&String> = ids.iter().chain(&extra_ids).collect();
+
+    let run = stance(&[
+        "train",
+        "--train",
+        train.to_str().unwrap(),
+        "--train",
+        extra.to_str().unwrap(),
+        "--out",
+        model.to_str().unwrap(),
+        "--epochs",
+        "2",
+        "--patience",
+        "2",
+        "--average-last",
+        "2",
+        "--cv-folds",
+        "2",
+    ]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let log = stderr(&run);
+    let reported: usize = log
+        .split("train: ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .expect(&log);
+    let card: Value =
+        serde_json::from_str(&std::fs::read_to_string(model.join("model_card.json")).unwrap())
+            .unwrap();
+    assert_eq!(card["train_examples"].as_u64(), Some(reported as u64));
+    assert!(reported > 0);
+    for file in ["stance_model.json", "trained.safetensors", "model_card.md"] {
+        assert!(model.join(file).is_file(), "{file}");
+    }
+    // Two folds of the three articles; the model ships the thresholds and
+    // temperatures the folds chose, and the card says so.
+    let cv = &card["cross_validation"];
+    let folds = cv["folds"].as_array().expect("cross_validation.folds");
+    assert_eq!(folds.len(), 2);
+    let held: Vec<&str> = folds
+        .iter()
+        .flat_map(|f| f["held_out_articles"].as_array().unwrap())
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    assert_eq!(held.len(), 3);
+    assert!(
+        all_ids.iter().all(|id| held.contains(&id.as_str())),
+        "{held:?} vs {all_ids:?}"
+    );
+    assert_eq!(cv["shipped"], true);
+    let spec: Value =
+        serde_json::from_str(&std::fs::read_to_string(model.join("stance_model.json")).unwrap())
+            .unwrap();
+    assert_eq!(spec["thresholds"], cv["thresholds"]);
+    assert_eq!(spec["temperature"], cv["temperature"]);
+    assert_eq!(card["calibration"]["fitted_on"], "train cross-validation");
+    for t in spec["thresholds"].as_array().unwrap() {
+        let t = t.as_f64().unwrap();
+        assert!((0.05 - 1e-6..=0.95 + 1e-6).contains(&t), "threshold {t}");
+    }
+    let card_md = std::fs::read_to_string(model.join("model_card.md")).unwrap();
+    assert!(card_md.contains("2-fold cross-validated"));
+    // The shipped weights are the mean of both epochs, and the card says so.
+    assert_eq!(card["averaged_epochs"], serde_json::json!([1, 2]));
+    assert!(card_md.contains("the mean of epochs 1–2"), "{card_md}");
+
+    // Training is reproducible: the same seed without cross-validation (which
+    // runs after the final model) gives byte-identical weights.
+    let again = dir.path().join("again");
+    let run = stance(&[
+        "train",
+        "--train",
+        train.to_str().unwrap(),
+        "--train",
+        extra.to_str().unwrap(),
+        "--out",
+        again.to_str().unwrap(),
+        "--epochs",
+        "2",
+        "--patience",
+        "2",
+        "--average-last",
+        "2",
+        "--cv-folds",
+        "0",
+    ]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert!(
+        std::fs::read(model.join("trained.safetensors")).unwrap()
+            == std::fs::read(again.join("trained.safetensors")).unwrap()
+    );
+    let spec: Value =
+        serde_json::from_str(&std::fs::read_to_string(again.join("stance_model.json")).unwrap())
+            .unwrap();
+    assert_eq!(spec["thresholds"], serde_json::json!([0.5, 0.5, 0.5]));
+
+    cross_validating_a_recipe_changes_only_the_card(&again, &train, &extra, &ids);
+
+    let out = dir.path().join("scored.jsonl");
+    let score = Command::new(BIN)
+        .args([
+            "score",
+            repo("datasets/samples").to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--model",
+            model.to_str().unwrap(),
+            "--quiet",
+        ])
+        .env("HF_HUB_OFFLINE", "1")
+        .output()
+        .unwrap();
+    assert!(score.status.success(), "{}", stderr(&score));
+    assert!(!read_rows(&out).is_empty());
+}
+
+/// A column of a record batch by name, as its concrete array type.
+/// Writes `datasets/train`'s articles at `range` and their gold rows into
+/// `dir` as a training directory; their ids.
+fn write_train_articles(dir: &Path, range: std::ops::Range<usize>) -> Vec<String> {
+    std::fs::create_dir(dir).unwrap();
+    let articles: Vec<String> = std::fs::read_to_string(repo("datasets/train/articles.jsonl"))
+        .unwrap()
+        .lines()
+        .skip(range.start)
+        .take(range.len())
+        .map(str::to_string)
+        .collect();
+    let ids: Vec<String> = articles
+        .iter()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let gold: Vec<String> = std::fs::read_to_string(repo("datasets/train/gold.jsonl"))
+        .unwrap()
+        .lines()
+        .filter(|l| {
+            ids.iter()
+                .any(|id| serde_json::from_str::<Value>(l).unwrap()["article_id"] == id.as_str())
+        })
+        .map(str::to_string)
+        .collect();
+    assert!(!gold.is_empty());
+    std::fs::write(dir.join("articles.jsonl"), articles.join("\n") + "\n").unwrap();
+    std::fs::write(dir.join("gold.jsonl"), gold.join("\n") + "\n").unwrap();
+    ids
+}
+
+/// `--cv-figures-only` on `model` (trained on `train` + `extra` without
+/// cross-validation, 2 epochs averaged): refuses another recipe, then adds the
+/// recipe's out-of-fold figures to the card, holding out only `train`'s
+/// articles (`extra` is `--cv-train-always`), and leaves the weights and the
+/// model description as they were; `--card-only` then refuses to drop them.
+fn cross_validating_a_recipe_changes_only_the_card(
+    model: &Path,
+    train: &Path,
+    extra: &Path,
+    train_ids: &[String],
+) {
+    let recipe = |epochs: &str| {
+        stance(&[
+            "train",
+            "--train",
+            train.to_str().unwrap(),
+            "--train",
+            extra.to_str().unwrap(),
+            "--out",
+            model.to_str().unwrap(),
+            "--epochs",
+            epochs,
+            "--patience",
+            "2",
+            "--average-last",
+            "2",
+            "--cv-folds",
+            "2",
+            "--cv-train-always",
+            extra.to_str().unwrap(),
+            "--cv-figures-only",
+        ])
+    };
+    let read = |file: &str| std::fs::read(model.join(file)).unwrap();
+    let (weights, spec, card_before) = (
+        read("trained.safetensors"),
+        read("stance_model.json"),
+        read("model_card.json"),
+    );
+    let other = recipe("3");
+    assert!(!other.status.success());
+    assert!(
+        stderr(&other).contains("other options than these (epochs)"),
+        "{}",
+        stderr(&other)
+    );
+    assert_eq!(read("model_card.json"), card_before);
+
+    let run = recipe("2");
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert_eq!(read("trained.safetensors"), weights);
+    assert_eq!(read("stance_model.json"), spec);
+    let card: Value = serde_json::from_slice(&read("model_card.json")).unwrap();
+    let before: Value = serde_json::from_slice(&card_before).unwrap();
+    for same in ["command", "options", "epochs", "thresholds", "calibration"] {
+        assert_eq!(card[same], before[same], "{same}");
+    }
+    for split in ["dev", "train"] {
+        assert_eq!(
+            card[split]["macro_f1"], before[split]["macro_f1"],
+            "{split}"
+        );
+    }
+    let cv = &card["cross_validation"];
+    assert_eq!(cv["shipped"], false);
+    assert!(cv["command"]
+        .as_str()
+        .unwrap()
+        .contains("--cv-figures-only"));
+    let held: Vec<&str> = cv["folds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["held_out_articles"].as_array().unwrap())
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    let mut expected: Vec<&str> = train_ids.iter().map(String::as_str).collect();
+    let mut held_sorted = held.clone();
+    expected.sort_unstable();
+    held_sorted.sort_unstable();
+    assert_eq!(held_sorted, expected);
+    assert!(cv["at_half"]["holder"]["rows"].as_u64().is_some());
+    let card_md = String::from_utf8(read("model_card.md")).unwrap();
+    assert!(card_md.contains("Figures of the recipe only"), "{card_md}");
+
+    let card_only = stance(&[
+        "train",
+        "--train",
+        train.to_str().unwrap(),
+        "--train",
+        extra.to_str().unwrap(),
+        "--out",
+        model.to_str().unwrap(),
+        "--epochs",
+        "2",
+        "--patience",
+        "2",
+        "--average-last",
+        "2",
+        "--card-only",
+    ]);
+    assert!(!card_only.status.success());
+    assert!(
+        stderr(&card_only).contains("rewrite it with --cv-figures-only"),
+        "{}",
+        stderr(&card_only)
+    );
+}
