@@ -63,23 +63,7 @@ fn train_writes_a_model_directory_that_scores() {
     let extra_ids = write_train_articles(&extra, 2..3);
     let all_ids: Vec<&String> = ids.iter().chain(&extra_ids).collect();
 
-    let run = stance(&[
-        "train",
-        "--train",
-        train.to_str().unwrap(),
-        "--train",
-        extra.to_str().unwrap(),
-        "--out",
-        model.to_str().unwrap(),
-        "--epochs",
-        "2",
-        "--patience",
-        "2",
-        "--average-last",
-        "2",
-        "--cv-folds",
-        "2",
-    ]);
+    let run = train_tiny((&train, &extra), &model, "2", &["--cv-folds", "2"]);
     assert!(run.status.success(), "{}", stderr(&run));
     let log = stderr(&run);
     let reported: usize = log
@@ -131,23 +115,7 @@ fn train_writes_a_model_directory_that_scores() {
     // Training is reproducible: the same seed without cross-validation (which
     // runs after the final model) gives byte-identical weights.
     let again = dir.path().join("again");
-    let run = stance(&[
-        "train",
-        "--train",
-        train.to_str().unwrap(),
-        "--train",
-        extra.to_str().unwrap(),
-        "--out",
-        again.to_str().unwrap(),
-        "--epochs",
-        "2",
-        "--patience",
-        "2",
-        "--average-last",
-        "2",
-        "--cv-folds",
-        "0",
-    ]);
+    let run = train_tiny((&train, &extra), &again, "2", &["--cv-folds", "0"]);
     assert!(run.status.success(), "{}", stderr(&run));
     assert!(
         std::fs::read(model.join("trained.safetensors")).unwrap()
@@ -179,6 +147,27 @@ fn train_writes_a_model_directory_that_scores() {
 }
 
 /// A column of a record batch by name, as its concrete array type.
+/// `stance train` on `train` + `extra` into `out` for `epochs` epochs, all
+/// of them averaged, with `more` arguments.
+fn train_tiny((train, extra): (&Path, &Path), out: &Path, epochs: &str, more: &[&str]) -> Output {
+    let recipe = [
+        "train",
+        "--train",
+        train.to_str().unwrap(),
+        "--train",
+        extra.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--epochs",
+        epochs,
+        "--patience",
+        "2",
+        "--average-last",
+        "2",
+    ];
+    stance(&[&recipe[..], more].concat())
+}
+
 /// Writes `datasets/train`'s articles at `range` and their gold rows into
 /// `dir` as a training directory; their ids.
 fn write_train_articles(dir: &Path, range: std::ops::Range<usize>) -> Vec<String> {
@@ -226,26 +215,18 @@ fn cross_validating_a_recipe_changes_only_the_card(
     train_ids: &[String],
 ) {
     let recipe = |epochs: &str| {
-        stance(&[
-            "train",
-            "--train",
-            train.to_str().unwrap(),
-            "--train",
-            extra.to_str().unwrap(),
-            "--out",
-            model.to_str().unwrap(),
-            "--epochs",
+        train_tiny(
+            (train, extra),
+            model,
             epochs,
-            "--patience",
-            "2",
-            "--average-last",
-            "2",
-            "--cv-folds",
-            "2",
-            "--cv-train-always",
-            extra.to_str().unwrap(),
-            "--cv-figures-only",
-        ])
+            &[
+                "--cv-folds",
+                "2",
+                "--cv-train-always",
+                extra.to_str().unwrap(),
+                "--cv-figures-only",
+            ],
+        )
     };
     let read = |file: &str| std::fs::read(model.join(file)).unwrap();
     let (weights, spec, card_before) = (
@@ -299,22 +280,7 @@ fn cross_validating_a_recipe_changes_only_the_card(
     let card_md = String::from_utf8(read("model_card.md")).unwrap();
     assert!(card_md.contains("Figures of the recipe only"), "{card_md}");
 
-    let card_only = stance(&[
-        "train",
-        "--train",
-        train.to_str().unwrap(),
-        "--train",
-        extra.to_str().unwrap(),
-        "--out",
-        model.to_str().unwrap(),
-        "--epochs",
-        "2",
-        "--patience",
-        "2",
-        "--average-last",
-        "2",
-        "--card-only",
-    ]);
+    let card_only = train_tiny((train, extra), model, "2", &["--card-only"]);
     assert!(!card_only.status.success());
     assert!(
         stderr(&card_only).contains("rewrite it with --cv-figures-only"),
