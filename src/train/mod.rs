@@ -232,14 +232,18 @@ pub fn cross_validate_recipe(opts: &TrainOptions) -> anyhow::Result<CrossValidat
 impl Setup {
     /// Checks the options and loads what every fine-tuning run shares.
     fn new(opts: &TrainOptions) -> anyhow::Result<Setup> {
-        let (folded, _) = opts.load_cv_split()?;
-        anyhow::ensure!(
-            opts.cv_folds != 1 && opts.cv_folds <= folded.articles.len(),
-            "--cv-folds {}: use 0 (no cross-validation) or 2 to {} (the articles of {} not in --cv-train-always)",
-            opts.cv_folds,
-            folded.articles.len(),
-            opts.train_names()
-        );
+        // Checked before any training, so that a bad fold count does not
+        // surface an hour into a run; without folds the split is not needed.
+        if opts.cv_folds != 0 {
+            let (folded, _) = opts.load_cv_split()?;
+            anyhow::ensure!(
+                opts.cv_folds >= 2 && opts.cv_folds <= folded.articles.len(),
+                "--cv-folds {}: use 0 (no cross-validation) or 2 to {} (the articles of {} not in --cv-train-always)",
+                opts.cv_folds,
+                folded.articles.len(),
+                opts.train_names()
+            );
+        }
         anyhow::ensure!(
             (1..=opts.epochs).contains(&opts.average_last) && (opts.average_last == 1 || opts.patience >= opts.epochs),
             "--average-last {}: use 1 (off) to --epochs ({}); averaging needs every epoch, so --patience must be at least --epochs",
