@@ -29,8 +29,15 @@ const CALL_PHRASES: &[&[&str]] = &[
     &["presses"],
     &["press"],
     &["pressing"],
+    &["push"],
+    &["pushes"],
     &["pushed"],
     &["pushing"],
+    // A court's or a council's order is a call too ("orders Israel to halt").
+    &["order"],
+    &["orders"],
+    &["ordered"],
+    &["ordering"],
     &["appealed", "to"],
     &["appeals", "to"],
     &["appeal", "to"],
@@ -97,6 +104,45 @@ pub fn someone_else_addressed(sentence: &str, own: &[Mention]) -> bool {
             && !own.iter().any(|m| m.start < end && start < m.end)
             && addressed(sentence, &word)
     })
+}
+
+/// The guidelines' addressee rule applied to a sentence's ceasefire scores
+/// (`ceasefire[i]` belongs to the party whose mentions are `mentions[i]`):
+/// when a party named as a call's addressee gets the ceasefire label (its
+/// score `a` at or above `threshold`: "urged Hamas to show restraint"), the
+/// call is that party's only, so every party that is not addressed keeps
+/// its score times `1 - a`, the model's doubt that the call is the addressed
+/// one. A model that reads the whole sentence spreads such a call to the
+/// other belligerent (the figures); a confident addressed call now
+/// takes the label away, a doubtful one only lowers it. Returns whether the
+/// rule applied.
+pub fn confine_to_addressees(
+    sentence: &str,
+    mentions: &[&[Mention]],
+    ceasefire: &mut [f32],
+    threshold: f32,
+) -> bool {
+    let addressed_parties: Vec<bool> = mentions
+        .iter()
+        .map(|party| party.iter().any(|m| addressed(sentence, m)))
+        .collect();
+    let call = addressed_parties
+        .iter()
+        .zip(ceasefire.iter())
+        .filter(|(addressed, score)| **addressed && **score >= threshold)
+        .map(|(_, score)| *score)
+        .fold(None, |max: Option<f32>, score| {
+            Some(max.map_or(score, |m| m.max(score)))
+        });
+    let Some(call) = call else {
+        return false;
+    };
+    for (addressed, score) in addressed_parties.iter().zip(ceasefire.iter_mut()) {
+        if !addressed {
+            *score *= 1.0 - call;
+        }
+    }
+    true
 }
 
 fn call_before(sentence: &str, at: usize) -> bool {
@@ -168,6 +214,66 @@ mod tests {
             "China pressed both Israel and the Palestinians to talk.",
             "Palestinians"
         ));
+        assert!(addressed_at(
+            "The court orders Israel to halt its offensive in Rafah.",
+            "Israel"
+        ));
+    }
+
+    fn mention_of(sentence: &str, name: &str) -> Vec<Mention> {
+        let start = sentence.find(name).unwrap();
+        vec![Mention {
+            text: name.to_string(),
+            start,
+            end: start + name.len(),
+        }]
+    }
+
+    #[test]
+    fn an_addressed_call_is_taken_from_the_parties_not_addressed() {
+        let sentence = "Egypt urged Hamas to show restraint.";
+        let hamas = mention_of(sentence, "Hamas");
+        let mentions: [&[Mention]; 3] = [&[], &hamas, &[]]; // israel, hamas, egypt-less party
+        let mut ceasefire = [0.8, 0.9, 0.1];
+        assert!(confine_to_addressees(
+            sentence,
+            &mentions,
+            &mut ceasefire,
+            0.4
+        ));
+        assert_eq!(ceasefire[1], 0.9, "the addressee keeps its score");
+        assert!((ceasefire[0] - 0.08).abs() < 1e-6, "{ceasefire:?}");
+        assert!((ceasefire[2] - 0.01).abs() < 1e-6, "{ceasefire:?}");
+    }
+
+    #[test]
+    fn without_an_addressed_ceasefire_label_nothing_changes() {
+        let sentence = "Egypt urged Hamas to show restraint.";
+        let hamas = mention_of(sentence, "Hamas");
+        let mentions: [&[Mention]; 2] = [&[], &hamas];
+        // The addressee's own score is under the threshold: not a call the
+        // model reads as ceasefire, so the rule does not apply.
+        let mut ceasefire = [0.8, 0.3];
+        assert!(!confine_to_addressees(
+            sentence,
+            &mentions,
+            &mut ceasefire,
+            0.4
+        ));
+        assert_eq!(ceasefire, [0.8, 0.3]);
+        // An unaddressed call: nobody is addressed.
+        let sentence = "Egypt called for restraint by Hamas and Israel.";
+        let hamas = mention_of(sentence, "Hamas");
+        let israel = mention_of(sentence, "Israel");
+        let mentions: [&[Mention]; 2] = [&israel, &hamas];
+        let mut ceasefire = [0.8, 0.9];
+        assert!(!confine_to_addressees(
+            sentence,
+            &mentions,
+            &mut ceasefire,
+            0.4
+        ));
+        assert_eq!(ceasefire, [0.8, 0.9]);
     }
 
     #[test]

@@ -4,10 +4,10 @@
 //! mentions in article offsets).
 
 use super::holder::{HolderTracker, SentenceEvidence};
-use super::speaker;
+use super::{addressee, speaker};
 use super::{RequestScores, ScoreRequest, Scorer};
 use crate::parties::{PartyMatcher, PartySet};
-use crate::types::{round_score, Article, Mention, ScoreRow, SentenceSpan};
+use crate::types::{round_score, Article, Mention, ScoreRow, SentenceSpan, CEASEFIRE};
 
 /// One party to score in one sentence.
 #[derive(Debug, Clone, PartialEq)]
@@ -114,7 +114,8 @@ pub fn article_rows(
         at += sentence.targets.len();
         let text = &article.text[sentence.span.start..sentence.span.end];
         let holder = tracker.decide(&evidence(text, sentence, sentence_scores, parties));
-        for (target, s) in sentence.targets.iter().zip(sentence_scores) {
+        let sentence_scores = addressee_rule(text, sentence, sentence_scores, scorer);
+        for (target, s) in sentence.targets.iter().zip(&sentence_scores) {
             let labels = scorer.labels_for(&s.labels);
             if keep == Keep::Published && target.mentions.is_empty() && labels.is_empty() {
                 continue;
@@ -147,6 +148,31 @@ pub fn article_rows(
         }
     }
     rows
+}
+
+/// A sentence's scores after the guidelines' addressee rule for ceasefire
+/// ([`addressee::confine_to_addressees`]); the model's own scores decide
+/// the holder, before it.
+fn addressee_rule(
+    text: &str,
+    sentence: &SentenceTargets,
+    scores: &[RequestScores],
+    scorer: &Scorer,
+) -> Vec<RequestScores> {
+    let mut scores = scores.to_vec();
+    let mentions: Vec<&[Mention]> = sentence
+        .targets
+        .iter()
+        .map(|t| t.mentions.as_slice())
+        .collect();
+    let mut ceasefire: Vec<f32> = scores.iter().map(|s| s.labels[CEASEFIRE]).collect();
+    let threshold = scorer.thresholds()[CEASEFIRE];
+    if addressee::confine_to_addressees(text, &mentions, &mut ceasefire, threshold) {
+        for (s, c) in scores.iter_mut().zip(ceasefire) {
+            s.labels[CEASEFIRE] = c;
+        }
+    }
+    scores
 }
 
 /// The holder evidence of one sentence: each target's "holds" probability
@@ -258,5 +284,60 @@ mod tests {
         assert_eq!((rows[1].mentions[0].start, rows[1].mentions[0].end), (0, 6));
         let every = article_rows(&article, &sentences, &all, &scorer, &parties, Keep::All);
         assert_eq!(every.len(), 4, "evaluation keeps every scored pair");
+    }
+
+    #[test]
+    fn a_call_addressed_to_one_belligerent_is_not_spread_to_the_other() {
+        let parties = PartySet::builtin();
+        let matcher = PartyMatcher::new(&parties).unwrap();
+        let text = "Egypt urged Hamas to show restraint.";
+        let article = Article {
+            id: "a".into(),
+            text: text.into(),
+            meta: Default::default(),
+            origin: RecordOrigin {
+                file: "-".into(),
+                line: 1,
+            },
+        };
+        let spans = [SentenceSpan {
+            start: 0,
+            end: text.len(),
+        }];
+        let (israel, hamas) = (
+            parties.index_of("israel").unwrap(),
+            parties.index_of("hamas").unwrap(),
+        );
+        let sentences = article_targets(text, &spans, &matcher, &[israel, hamas]);
+        let scorer = testing::scorer(vec![0.0; 5], [1.0; 3]);
+        // The model reads a ceasefire call toward both belligerents.
+        let both = [
+            scores([0.0, 0.0, 0.8], 0.0, 0.1), // israel, implicit
+            scores([0.0, 0.0, 0.9], 0.1, 0.1), // hamas, the addressee
+        ];
+        let rows = article_rows(
+            &article,
+            &sentences,
+            &both,
+            &scorer,
+            &parties,
+            Keep::Published,
+        );
+        let parties_labelled: Vec<(&str, &[String])> = rows
+            .iter()
+            .map(|r| (r.party.as_str(), r.labels.as_slice()))
+            .collect();
+        assert_eq!(
+            parties_labelled,
+            [("hamas", &["ceasefire".to_string()][..])]
+        );
+        assert_eq!(rows[0].ceasefire, 0.9);
+        let every = article_rows(&article, &sentences, &both, &scorer, &parties, Keep::All);
+        assert_eq!(every[0].party, "israel");
+        assert!(
+            (every[0].ceasefire - 0.08).abs() < 1e-4,
+            "{}",
+            every[0].ceasefire
+        );
     }
 }
