@@ -179,10 +179,11 @@ fn write_predictions(path: &Path, rows: &[ScoreRow]) -> anyhow::Result<()> {
 /// `opts.out_dir`, rewritten into `dir` from its recorded training log
 /// (with the recipe's cross-validation figures for the latter).
 fn rewrite_card(opts: &TrainOptions, dir: &Path, command: &str) -> anyhow::Result<ModelCard> {
-    let (mut outcome, seconds) = train::outcome_from_card(&opts.out_dir, opts)?;
-    let recorded: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(
-        opts.out_dir.join("model_card.json"),
-    )?)?;
+    let train::RecordedTraining {
+        mut outcome,
+        seconds,
+        card: recorded,
+    } = train::outcome_from_card(&opts.out_dir, opts)?;
     let training_command = recorded["command"].as_str().unwrap_or(command).to_string();
     let mut model_opts = opts.clone();
     if opts.cv_figures_only {

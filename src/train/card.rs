@@ -35,7 +35,7 @@ pub struct ModelCard {
 /// [`finish`] rewrite the card of a model already trained (`--card-only`,
 /// `--cv-figures-only`). Also checks that `opts` is the card's recipe, so
 /// that a rewritten card never mixes two recipes.
-pub fn outcome_from_card(dir: &Path, opts: &TrainOptions) -> anyhow::Result<(TrainOutcome, f64)> {
+pub fn outcome_from_card(dir: &Path, opts: &TrainOptions) -> anyhow::Result<RecordedTraining> {
     let path = dir.join("model_card.json");
     let text = std::fs::read_to_string(&path).with_context(|| {
         format!(
@@ -81,7 +81,20 @@ pub fn outcome_from_card(dir: &Path, opts: &TrainOptions) -> anyhow::Result<(Tra
         out_dir: opts.out_dir.clone(),
         cross_validation: None,
     };
-    Ok((outcome, serde_json::from_value(field("training_seconds")?)?))
+    Ok(RecordedTraining {
+        outcome,
+        seconds: serde_json::from_value(field("training_seconds")?)?,
+        card,
+    })
+}
+
+/// A trained model's run as its card records it.
+pub struct RecordedTraining {
+    pub outcome: TrainOutcome,
+    /// The training run's seconds.
+    pub seconds: f64,
+    /// The whole card, as read (its command and options carry over).
+    pub card: serde_json::Value,
 }
 
 /// The training options that make the model: all but where it is written

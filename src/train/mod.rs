@@ -44,7 +44,7 @@ mod fine_tune;
 
 pub use calibrate::{calibrate, fit_temperature, Calibration};
 use calibrate::{fit_temperatures, logit};
-pub use card::{finish, outcome_from_card, ModelCard};
+pub use card::{finish, outcome_from_card, ModelCard, RecordedTraining};
 use cv::cross_validate;
 pub use cv::{CrossValidation, FoldLog};
 use examples::{examples, Example};
