@@ -223,6 +223,18 @@ mod tests {
     use crate::score::testing;
     use crate::types::RecordOrigin;
 
+    fn article(text: &str) -> Article {
+        Article {
+            id: "a".into(),
+            text: text.into(),
+            meta: Default::default(),
+            origin: RecordOrigin {
+                file: "-".into(),
+                line: 1,
+            },
+        }
+    }
+
     fn scores(labels: [f32; 3], holds: f32, author: f32) -> RequestScores {
         RequestScores {
             labels,
@@ -235,15 +247,7 @@ mod tests {
         let parties = PartySet::builtin();
         let matcher = PartyMatcher::new(&parties).unwrap();
         let text = "Russia condemned the siege. It was quiet.";
-        let article = Article {
-            id: "a".into(),
-            text: text.into(),
-            meta: Default::default(),
-            origin: RecordOrigin {
-                file: "-".into(),
-                line: 1,
-            },
-        };
+        let article = article(text);
         let spans = [
             SentenceSpan { start: 0, end: 27 },
             SentenceSpan { start: 28, end: 41 },
@@ -291,15 +295,7 @@ mod tests {
         let parties = PartySet::builtin();
         let matcher = PartyMatcher::new(&parties).unwrap();
         let text = "Egypt urged Hamas to show restraint.";
-        let article = Article {
-            id: "a".into(),
-            text: text.into(),
-            meta: Default::default(),
-            origin: RecordOrigin {
-                file: "-".into(),
-                line: 1,
-            },
-        };
+        let article = article(text);
         let spans = [SentenceSpan {
             start: 0,
             end: text.len(),
