@@ -135,7 +135,9 @@ pub fn predict(
         let count: usize = targets.iter().map(|t| t.targets.len()).sum();
         let article_scores = &scores[at..at + count];
         at += count;
-        let rows = rows::article_rows(
+        // Measured on what the rows publish (after the addressee rule), not
+        // on the model's scores before it.
+        let rows = rows::scored_rows(
             article,
             targets,
             article_scores,
@@ -143,8 +145,8 @@ pub fn predict(
             party_set,
             Keep::All,
         );
-        for (row, s) in rows.into_iter().zip(article_scores) {
-            scored.insert((a, row.sentence_index, row.party.clone()), (row, s.labels));
+        for (row, published) in rows {
+            scored.insert((a, row.sentence_index, row.party.clone()), (row, published));
         }
     }
     let (rows, pair_scores): (Vec<ScoreRow>, Vec<LabelScores>) = pairs

@@ -7,7 +7,7 @@ use super::holder::{HolderTracker, SentenceEvidence};
 use super::{addressee, speaker};
 use super::{RequestScores, ScoreRequest, Scorer};
 use crate::parties::{PartyMatcher, PartySet};
-use crate::types::{round_score, Article, Mention, ScoreRow, SentenceSpan, CEASEFIRE};
+use crate::types::{round_score, Article, LabelScores, Mention, ScoreRow, SentenceSpan, CEASEFIRE};
 
 /// One party to score in one sentence.
 #[derive(Debug, Clone, PartialEq)]
@@ -106,6 +106,23 @@ pub fn article_rows(
     parties: &PartySet,
     keep: Keep,
 ) -> Vec<ScoreRow> {
+    scored_rows(article, sentences, scores, scorer, parties, keep)
+        .into_iter()
+        .map(|(row, _)| row)
+        .collect()
+}
+
+/// [`article_rows`], each row with the probabilities it publishes before
+/// rounding (the model's after the addressee rule): evaluation measures and
+/// calibrates exactly what the rows say.
+pub fn scored_rows(
+    article: &Article,
+    sentences: &[SentenceTargets],
+    scores: &[RequestScores],
+    scorer: &Scorer,
+    parties: &PartySet,
+    keep: Keep,
+) -> Vec<(ScoreRow, LabelScores)> {
     let mut rows = Vec::new();
     let mut tracker = HolderTracker::default();
     let mut at = 0;
@@ -121,7 +138,7 @@ pub fn article_rows(
                 continue;
             }
             let offset = sentence.span.start;
-            rows.push(ScoreRow {
+            let row = ScoreRow {
                 doc_id: article.id.clone(),
                 sentence_index: index,
                 start: sentence.span.start,
@@ -144,7 +161,8 @@ pub fn article_rows(
                 labels,
                 model: scorer.name().to_string(),
                 meta: article.meta.clone(),
-            });
+            };
+            rows.push((row, s.labels));
         }
     }
     rows

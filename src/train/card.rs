@@ -209,6 +209,10 @@ fn calibrate_saved(
     let mut raw_spec = StanceModelSpec::read(dir)?;
     raw_spec.temperature = [1.0; NUM_LABELS];
     raw_spec.logit_offset = [logit_offset; NUM_LABELS];
+    // The decision at the raw logit 0, as after calibration (below), so that
+    // the addressee rule, which acts on labelled calls, fires on the same
+    // calls in the scores the temperatures are fitted on.
+    raw_spec.thresholds = [score::sigmoid(-logit_offset); NUM_LABELS];
     write_spec(dir, &raw_spec)?;
     let uncalibrated = load_saved(dir)?;
     let dev_raw = eval::predict(&uncalibrated, dev, parties, &matcher, &dev.parties())?;
