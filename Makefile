@@ -69,7 +69,7 @@ CV_RECIPE := --cv-folds 2 --cv-train-always datasets/guideline
 train-cv: setup
 	$(BIN) train $(TRAIN_RECIPE) --out models/stance-minilm-cv $(CV_RECIPE)
 
-## cv: cross-validate the committed model's recipe (2 folds of train + silver, about 75 min) and add the figures to its card; the model itself is unchanged
+## cv: cross-validate the committed model's recipe (2 folds of train + silver, about an hour on 2 cores) and add the figures to its card; the model itself is unchanged
 cv: setup
 	$(BIN) train $(TRAIN_RECIPE) --out models/stance-minilm $(CV_RECIPE) --cv-figures-only
 
