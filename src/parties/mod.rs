@@ -96,6 +96,11 @@ pub struct Party {
     /// Kamel" for the Palestinians' "Abbas"). They are matched like aliases,
     /// so they win as the longer match, and then yield no party.
     pub exclude: Vec<String>,
+    /// Parties that a call addressed to this one addresses too: the
+    /// guidelines read "the Palestinian side" called on to cease fire as the
+    /// Palestinians plus Hamas (ids of the same file; see
+    /// `score::addressee`).
+    pub addressed_with: Vec<String>,
 }
 
 impl Party {
@@ -107,6 +112,7 @@ impl Party {
             aliases,
             case_overrides: Vec::new(),
             exclude: Vec::new(),
+            addressed_with: Vec::new(),
         }
     }
 
@@ -231,6 +237,8 @@ struct PartyDoc {
     aliases: Vec<AliasDoc>,
     #[serde(default)]
     exclude: Vec<String>,
+    #[serde(default)]
+    addressed_with: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -270,6 +278,17 @@ impl FileDoc {
                 );
             }
             parties.push(doc.into_party().map_err(|e| anyhow!("line {line}: {e}"))?);
+        }
+        for party in &parties {
+            for other in &party.addressed_with {
+                if other == &party.id || !first_line.contains_key(other) {
+                    bail!(
+                        "line {}: party {:?} lists {other:?} in `addressed_with`, which is not another party of this file",
+                        first_line[&party.id],
+                        party.id
+                    );
+                }
+            }
         }
         Ok(PartySet { parties, templates })
     }
@@ -337,6 +356,7 @@ impl PartyDoc {
             }
             party.exclude.push(phrase);
         }
+        party.addressed_with = self.addressed_with;
         Ok(party)
     }
 }

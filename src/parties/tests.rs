@@ -40,6 +40,7 @@ fn embedded_files_parse() {
     assert_eq!(set.parties[3].name, "United States");
     assert_eq!(set.index_of("russia"), Some(4));
     assert_eq!(set.index_of("iran"), None);
+    assert_eq!(set.parties[2].addressed_with, ["hamas"]);
     let extended = PartySet::extended();
     assert_eq!(extended.ids()[..5], set.ids()[..]);
     assert_eq!(extended.parties.len(), 15);
@@ -284,6 +285,14 @@ fn errors_name_the_file_and_the_problem() {
     assert!(
         bad_case.contains("my-parties.toml") && bad_case.contains("an alias: a string, or a table"),
         "{bad_case}"
+    );
+    let addressed_with = error_of(
+        "[[party]]\nid = \"a\"\nname = \"A\"\naliases = [\"A\"]\naddressed_with = [\"b\"]\n",
+    );
+    assert!(
+        addressed_with
+            .starts_with("my-parties.toml: line 2: party \"a\" lists \"b\" in `addressed_with`"),
+        "{addressed_with}"
     );
 }
 

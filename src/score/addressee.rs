@@ -114,19 +114,28 @@ pub fn someone_else_addressed(sentence: &str, own: &[Mention]) -> bool {
 /// its score times `1 - a`, the model's doubt that the call is the addressed
 /// one. A model that reads the whole sentence spreads such a call to the
 /// other belligerent (the figures); a confident addressed call now
-/// takes the label away, a doubtful one only lowers it. Returns whether the
-/// rule applied.
+/// takes the label away, a doubtful one only lowers it. `addressed_with[i]`
+/// lists the parties (indices as in `mentions`) that a call addressed to
+/// party `i` addresses too ("the Palestinian side": the Palestinians and
+/// Hamas). Returns whether the rule applied.
 pub fn confine_to_addressees(
     sentence: &str,
     mentions: &[&[Mention]],
+    addressed_with: &[Vec<usize>],
     ceasefire: &mut [f32],
     threshold: f32,
 ) -> bool {
-    let addressed_parties: Vec<bool> = mentions
+    let named: Vec<bool> = mentions
         .iter()
         .map(|party| party.iter().any(|m| addressed(sentence, m)))
         .collect();
-    let call = addressed_parties
+    let mut addressed_parties = named.clone();
+    for (i, _) in named.iter().enumerate().filter(|(_, named)| **named) {
+        for &j in addressed_with.get(i).into_iter().flatten() {
+            addressed_parties[j] = true;
+        }
+    }
+    let call = named
         .iter()
         .zip(ceasefire.iter())
         .filter(|(addressed, score)| **addressed && **score >= threshold)
@@ -233,17 +242,42 @@ mod tests {
     fn an_addressed_call_is_taken_from_the_parties_not_addressed() {
         let sentence = "Egypt urged Hamas to show restraint.";
         let hamas = mention_of(sentence, "Hamas");
-        let mentions: [&[Mention]; 3] = [&[], &hamas, &[]]; // israel, hamas, egypt-less party
-        let mut ceasefire = [0.8, 0.9, 0.1];
+        let mentions: [&[Mention]; 3] = [&[], &hamas, &[]]; // israel (implicit), hamas, a third party
+        let mut ceasefire: [f32; 3] = [0.8, 0.9, 0.1];
         assert!(confine_to_addressees(
             sentence,
             &mentions,
+            &[],
             &mut ceasefire,
             0.4
         ));
         assert_eq!(ceasefire[1], 0.9, "the addressee keeps its score");
         assert!((ceasefire[0] - 0.08).abs() < 1e-6, "{ceasefire:?}");
         assert!((ceasefire[2] - 0.01).abs() < 1e-6, "{ceasefire:?}");
+    }
+
+    #[test]
+    fn a_call_to_a_party_reaches_the_parties_it_is_addressed_with() {
+        let sentence = "Russia called on the Palestinian and Israeli sides to cease fire.";
+        let palestinians = mention_of(sentence, "Palestinian");
+        let israel = mention_of(sentence, "Israeli");
+        // israel, hamas (implicit), palestinians, united_states (implicit)
+        let mentions: [&[Mention]; 4] = [&israel, &[], &palestinians, &[]];
+        let addressed_with = [vec![], vec![], vec![1], vec![]];
+        let mut ceasefire = [0.9, 0.8, 0.9, 0.5];
+        assert!(confine_to_addressees(
+            sentence,
+            &mentions,
+            &addressed_with,
+            &mut ceasefire,
+            0.4
+        ));
+        assert_eq!(
+            &ceasefire[..3],
+            &[0.9, 0.8, 0.9],
+            "hamas comes with the Palestinian side"
+        );
+        assert!(ceasefire[3] < 0.4, "{ceasefire:?}");
     }
 
     #[test]
@@ -257,6 +291,7 @@ mod tests {
         assert!(!confine_to_addressees(
             sentence,
             &mentions,
+            &[],
             &mut ceasefire,
             0.4
         ));
@@ -270,6 +305,7 @@ mod tests {
         assert!(!confine_to_addressees(
             sentence,
             &mentions,
+            &[],
             &mut ceasefire,
             0.4
         ));

@@ -131,7 +131,7 @@ pub fn scored_rows(
         at += sentence.targets.len();
         let text = &article.text[sentence.span.start..sentence.span.end];
         let holder = tracker.decide(&evidence(text, sentence, sentence_scores, parties));
-        let sentence_scores = addressee_rule(text, sentence, sentence_scores, scorer);
+        let sentence_scores = addressee_rule(text, sentence, sentence_scores, scorer, parties);
         for (target, s) in sentence.targets.iter().zip(&sentence_scores) {
             let labels = scorer.labels_for(&s.labels);
             if keep == Keep::Published && target.mentions.is_empty() && labels.is_empty() {
@@ -176,6 +176,7 @@ fn addressee_rule(
     sentence: &SentenceTargets,
     scores: &[RequestScores],
     scorer: &Scorer,
+    parties: &PartySet,
 ) -> Vec<RequestScores> {
     let mut scores = scores.to_vec();
     let mentions: Vec<&[Mention]> = sentence
@@ -183,9 +184,21 @@ fn addressee_rule(
         .iter()
         .map(|t| t.mentions.as_slice())
         .collect();
+    let addressed_with: Vec<Vec<usize>> = sentence
+        .targets
+        .iter()
+        .map(|t| {
+            let with = &parties.parties[t.party].addressed_with;
+            (sentence.targets.iter().enumerate())
+                .filter(|(_, other)| with.contains(&parties.parties[other.party].id))
+                .map(|(j, _)| j)
+                .collect()
+        })
+        .collect();
     let mut ceasefire: Vec<f32> = scores.iter().map(|s| s.labels[CEASEFIRE]).collect();
     let threshold = scorer.thresholds()[CEASEFIRE];
-    if addressee::confine_to_addressees(text, &mentions, &mut ceasefire, threshold) {
+    if addressee::confine_to_addressees(text, &mentions, &addressed_with, &mut ceasefire, threshold)
+    {
         for (s, c) in scores.iter_mut().zip(ceasefire) {
             s.labels[CEASEFIRE] = c;
         }
