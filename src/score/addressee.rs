@@ -238,19 +238,18 @@ mod tests {
         }]
     }
 
+    /// The rule without `addressed_with`, at threshold 0.4.
+    fn confine(sentence: &str, mentions: &[&[Mention]], ceasefire: &mut [f32]) -> bool {
+        confine_to_addressees(sentence, mentions, &[], ceasefire, 0.4)
+    }
+
     #[test]
     fn an_addressed_call_is_taken_from_the_parties_not_addressed() {
         let sentence = "Egypt urged Hamas to show restraint.";
         let hamas = mention_of(sentence, "Hamas");
         let mentions: [&[Mention]; 3] = [&[], &hamas, &[]]; // israel (implicit), hamas, a third party
         let mut ceasefire: [f32; 3] = [0.8, 0.9, 0.1];
-        assert!(confine_to_addressees(
-            sentence,
-            &mentions,
-            &[],
-            &mut ceasefire,
-            0.4
-        ));
+        assert!(confine(sentence, &mentions, &mut ceasefire));
         assert_eq!(ceasefire[1], 0.9, "the addressee keeps its score");
         assert!((ceasefire[0] - 0.08).abs() < 1e-6, "{ceasefire:?}");
         assert!((ceasefire[2] - 0.01).abs() < 1e-6, "{ceasefire:?}");
@@ -288,13 +287,7 @@ mod tests {
         // The addressee's own score is under the threshold: not a call the
         // model reads as ceasefire, so the rule does not apply.
         let mut ceasefire = [0.8, 0.3];
-        assert!(!confine_to_addressees(
-            sentence,
-            &mentions,
-            &[],
-            &mut ceasefire,
-            0.4
-        ));
+        assert!(!confine(sentence, &mentions, &mut ceasefire));
         assert_eq!(ceasefire, [0.8, 0.3]);
         // An unaddressed call: nobody is addressed.
         let sentence = "Egypt called for restraint by Hamas and Israel.";
@@ -302,13 +295,7 @@ mod tests {
         let israel = mention_of(sentence, "Israel");
         let mentions: [&[Mention]; 2] = [&israel, &hamas];
         let mut ceasefire = [0.8, 0.9];
-        assert!(!confine_to_addressees(
-            sentence,
-            &mentions,
-            &[],
-            &mut ceasefire,
-            0.4
-        ));
+        assert!(!confine(sentence, &mentions, &mut ceasefire));
         assert_eq!(ceasefire, [0.8, 0.9]);
     }
 
