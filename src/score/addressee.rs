@@ -5,7 +5,7 @@
 //! addressee cue is told which case a sentence is.
 
 use super::speaker::words;
-use crate::types::Mention;
+use crate::types::{round_score, Mention};
 
 /// Calls that name their addressee right after them ("urged Israel to…",
 /// "called on Hamas and Israel to…"), as word sequences.
@@ -135,14 +135,13 @@ pub fn confine_to_addressees(
             addressed_parties[j] = true;
         }
     }
+    // Labelled as the rows label: the rounded score against the threshold.
     let call = named
         .iter()
         .zip(ceasefire.iter())
-        .filter(|(addressed, score)| **addressed && **score >= threshold)
+        .filter(|(addressed, score)| **addressed && round_score(**score) >= threshold as f64)
         .map(|(_, score)| *score)
-        .fold(None, |max: Option<f32>, score| {
-            Some(max.map_or(score, |m| m.max(score)))
-        });
+        .reduce(f32::max);
     let Some(call) = call else {
         return false;
     };

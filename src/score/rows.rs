@@ -179,6 +179,15 @@ fn addressee_rule(
     parties: &PartySet,
 ) -> Vec<RequestScores> {
     let mut scores = scores.to_vec();
+    let threshold = scorer.thresholds()[CEASEFIRE];
+    // Most sentences have no ceasefire label: no call to confine, so no
+    // word scans.
+    if !scores
+        .iter()
+        .any(|s| round_score(s.labels[CEASEFIRE]) >= threshold as f64)
+    {
+        return scores;
+    }
     let mentions: Vec<&[Mention]> = sentence
         .targets
         .iter()
@@ -196,7 +205,6 @@ fn addressee_rule(
         })
         .collect();
     let mut ceasefire: Vec<f32> = scores.iter().map(|s| s.labels[CEASEFIRE]).collect();
-    let threshold = scorer.thresholds()[CEASEFIRE];
     if addressee::confine_to_addressees(text, &mentions, &addressed_with, &mut ceasefire, threshold)
     {
         for (s, c) in scores.iter_mut().zip(ceasefire) {
