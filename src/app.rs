@@ -113,6 +113,7 @@ pub fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
         cv_figures_only: args.cv_figures_only,
         average_last: args.average_last,
         positive_weight: args.positive_weight,
+        party_swap: args.party_swap,
         input: InputOptions {
             previous_sentence: args.previous_sentence,
             holder_outputs: args.holder_outputs,

@@ -19,11 +19,19 @@ fn stance(args: &[&str]) -> Output {
 }
 
 #[test]
-fn train_refuses_an_average_over_more_epochs_than_it_runs() {
+fn train_refuses_an_average_over_more_epochs_than_it_runs_and_a_swap_outside_0_to_1() {
     let out = tempfile::tempdir().unwrap();
     for args in [
         ["--epochs", "2", "--average-last", "3", "--patience", "8"],
         ["--epochs", "4", "--average-last", "2", "--patience", "2"],
+        [
+            "--epochs",
+            "2",
+            "--party-swap",
+            "1.5",
+            "--average-last",
+            "1",
+        ],
     ] {
         let run = stance(
             &[
@@ -39,7 +47,8 @@ fn train_refuses_an_average_over_more_epochs_than_it_runs() {
             .concat(),
         );
         assert!(!run.status.success());
-        assert!(stderr(&run).contains("--average-last"), "{}", stderr(&run));
+        let flag = args[2];
+        assert!(stderr(&run).contains(flag), "{flag}: {}", stderr(&run));
     }
     assert!(!out.path().join("trained.safetensors").exists());
 }
@@ -125,6 +134,34 @@ fn train_writes_a_model_directory_that_scores() {
         serde_json::from_str(&std::fs::read_to_string(again.join("stance_model.json")).unwrap())
             .unwrap();
     assert_eq!(spec["thresholds"], serde_json::json!([0.5, 0.5, 0.5]));
+
+    // Party swaps: the run reports how many examples have a counterfactual,
+    // trains on them (other weights than `again`, same seed), and the card
+    // records the option so that the recipe can be checked against it.
+    let swapped = dir.path().join("swapped");
+    let run = train_tiny(
+        (&train, &extra),
+        &swapped,
+        "2",
+        &["--cv-folds", "0", "--party-swap", "1"],
+    );
+    assert!(run.status.success(), "{}", stderr(&run));
+    let log = stderr(&run);
+    let with_swap: usize = log
+        .split(" with a party-swapped counterfactual")
+        .next()
+        .and_then(|s| s.rsplit('(').next())
+        .and_then(|n| n.parse().ok())
+        .expect(&log);
+    assert!(with_swap > 0, "{log}");
+    assert!(
+        std::fs::read(swapped.join("trained.safetensors")).unwrap()
+            != std::fs::read(again.join("trained.safetensors")).unwrap()
+    );
+    let card: Value =
+        serde_json::from_str(&std::fs::read_to_string(swapped.join("model_card.json")).unwrap())
+            .unwrap();
+    assert_eq!(card["options"]["party_swap"], 1.0);
 
     cross_validating_a_recipe_changes_only_the_card(&again, &train, &extra, &ids);
 

@@ -131,11 +131,12 @@ fn run_fold(
         .collect();
     let fit_gold = GoldSet::merge(vec![gold.subset(&rest), always.clone()])?;
     let held_gold = gold.subset(held);
-    let fold_train = examples(&fit_gold, setup, opts.input, opts.positive_weight)?;
+    let fold_train = examples(&fit_gold, setup, opts)?;
     eprintln!(
-        "cross-validation fold {}/{k}: {} examples from {} articles, {} articles held out",
+        "cross-validation fold {}/{k}: {} examples ({} with a party-swapped counterfactual) from {} articles, {} articles held out",
         fold + 1,
         fold_train.len(),
+        fold_train.iter().filter(|e| e.swapped.is_some()).count(),
         fit_gold.articles.len(),
         held.len()
     );

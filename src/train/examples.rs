@@ -4,12 +4,17 @@
 use super::*;
 
 /// Outputs of the head when training with holder outputs.
-const MAX_OUTPUTS: usize = NUM_LABELS + HOLDER_OUTPUTS;
+pub(super) const MAX_OUTPUTS: usize = NUM_LABELS + HOLDER_OUTPUTS;
 
 /// One training or dev example: the labels, then (with holder outputs)
 /// "holds" and "author"; `weight` 0 leaves an output out of the loss.
 pub(super) struct Example {
     pub(super) input: Encoded,
+    /// With `--party-swap`: the same example with the party's mentions
+    /// renamed to another party, which takes over its labels and holder
+    /// targets (see [`party_swap`]); training draws it instead of `input`
+    /// with that probability each epoch.
+    pub(super) swapped: Option<Encoded>,
     pub(super) target: [f32; MAX_OUTPUTS],
     pub(super) weight: [f32; MAX_OUTPUTS],
 }
@@ -73,14 +78,57 @@ fn targets(
     (target, weight)
 }
 
+/// The counterfactual of a sentence for one of its named parties: every
+/// mention of `party` renamed to another party of the file that the sentence
+/// does not name (drawn with `rng`), and that party's mentions in the new
+/// sentence. `None` where the party is not named or no other party is left.
+///
+/// Why: the gold labels follow what is said about a party, not which party
+/// it is, but news gives each party its habitual roles (the Palestinians are
+/// rarely condemned, the United States often speaks). Renaming breaks that
+/// prior, so the model has to read the role from the sentence.
+fn party_swap(
+    parties: &PartySet,
+    matcher: &PartyMatcher,
+    sentence: &str,
+    party: usize,
+    rng: &mut StdRng,
+) -> Option<(String, usize, Vec<Mention>)> {
+    let found = matcher.find(sentence);
+    let own = found.iter().find(|m| m.party == party)?;
+    let named: BTreeSet<usize> = found.iter().map(|m| m.party).collect();
+    let others: Vec<usize> = (0..parties.parties.len())
+        .filter(|p| !named.contains(p))
+        .collect();
+    if others.is_empty() {
+        return None;
+    }
+    let other = others[rng.random_range(0..others.len())];
+    let name = &parties.parties[other].name;
+    let mut swapped = String::with_capacity(sentence.len());
+    let mut from = 0;
+    for mention in &own.mentions {
+        swapped.push_str(&sentence[from..mention.start]);
+        swapped.push_str(name);
+        from = mention.end;
+    }
+    swapped.push_str(&sentence[from..]);
+    // The new name must read as that party (and only where it was put).
+    let mentions = party_mentions(matcher, &swapped, other);
+    (mentions.len() == own.mentions.len()).then_some((swapped, other, mentions))
+}
+
 /// Builds examples for every annotated sentence of `gold`.
 pub(super) fn examples(
     gold: &GoldSet,
     setup: &Setup,
-    input: InputOptions,
-    positive_weight: f32,
+    opts: &TrainOptions,
 ) -> anyhow::Result<Vec<Example>> {
     let (parties, matcher, tokenizer) = (&setup.parties, &setup.matcher, &setup.tokenizer);
+    let (input, positive_weight) = (opts.input, opts.positive_weight);
+    // Its own stream, so that the data order and initialisation of a run
+    // without swaps stay as they were.
+    let mut swap_rng = StdRng::seed_from_u64(opts.seed ^ 0x05ee_d5a9);
     let index = gold.article_index();
     // Parties annotated per article: the closed world of that article.
     let mut article_parties: HashMap<usize, BTreeSet<String>> = HashMap::new();
@@ -114,15 +162,29 @@ pub(super) fn examples(
                 .copied()
                 .unwrap_or([false; NUM_LABELS]);
             let mentions = party_mentions(matcher, sentence, p);
+            let previous =
+                eval::previous_sentence(&gold.articles[article].sentences, sentence_index);
             let request = ScoreRequest {
                 sentence,
-                previous: eval::previous_sentence(
-                    &gold.articles[article].sentences,
-                    sentence_index,
-                ),
+                previous,
                 party: &parties.parties[p],
                 mentions: &mentions,
             };
+            let swapped = match opts.party_swap > 0.0 {
+                true => party_swap(parties, matcher, sentence, p, &mut swap_rng),
+                false => None,
+            };
+            let swapped = swapped
+                .map(|(text, other, mentions)| {
+                    let request = ScoreRequest {
+                        sentence: &text,
+                        previous,
+                        party: &parties.parties[other],
+                        mentions: &mentions,
+                    };
+                    score::encode_stance_input(tokenizer, &request, input)
+                })
+                .transpose()?;
             let (target, weight) = targets(
                 gold_labels,
                 sentence_holders.map(|h| h.contains(&party_id)),
@@ -132,6 +194,7 @@ pub(super) fn examples(
             );
             out.push(Example {
                 input: score::encode_stance_input(tokenizer, &request, input)?,
+                swapped,
                 target,
                 weight,
             });
@@ -143,6 +206,49 @@ pub(super) fn examples(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every swap of a sentence naming the Palestinians twice and Hamas once.
+    fn swaps(sentence: &str, party: &str, draws: u64) -> Vec<(String, String)> {
+        let parties = PartySet::extended();
+        let matcher = PartyMatcher::new(&parties).unwrap();
+        let p = parties.index_of(party).unwrap();
+        (0..draws)
+            .filter_map(|seed| {
+                let mut rng = StdRng::seed_from_u64(seed);
+                party_swap(&parties, &matcher, sentence, p, &mut rng)
+            })
+            .map(|(text, other, mentions)| {
+                // The marked mentions are where the new name went.
+                for m in &mentions {
+                    assert_eq!(text[m.start..m.end], parties.parties[other].name);
+                }
+                (text, parties.parties[other].id.clone())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_party_swap_renames_every_mention_to_a_party_the_sentence_does_not_name() {
+        let sentence = "Egypt condemned the killing of Palestinians and said Palestinians and Hamas must be spared.";
+        let swapped = swaps(sentence, "palestinians", 40);
+        assert!(swapped.len() >= 30, "most draws swap: {swapped:?}");
+        for (text, other) in &swapped {
+            assert!(
+                !["palestinians", "hamas", "egypt"].contains(&other.as_str()),
+                "{text}"
+            );
+            assert!(!text.contains("Palestinians"), "{text}");
+            assert!(
+                text.starts_with("Egypt condemned the killing of ")
+                    && text.contains(" and Hamas must"),
+                "{text}"
+            );
+        }
+        let others: BTreeSet<&String> = swapped.iter().map(|(_, o)| o).collect();
+        assert!(others.len() > 3, "the new party is drawn: {others:?}");
+        // A party the sentence does not name has nothing to swap.
+        assert!(swaps(sentence, "russia", 5).is_empty());
+    }
 
     #[test]
     fn a_positive_label_weighs_the_positive_weight_and_a_negative_one() {

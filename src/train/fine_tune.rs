@@ -191,7 +191,8 @@ impl<'a> Trainer<'a> {
 
     /// One pass over `train` in a shuffled order; the mean batch loss.
     fn epoch(&mut self, train: &[Example], rng: &mut StdRng, label: &str) -> anyhow::Result<f64> {
-        let batches = shuffled_batches(train, self.opts.batch_size, rng);
+        let inputs = epoch_inputs(train, self.opts.party_swap, rng);
+        let batches = shuffled_batches(&inputs, self.opts.batch_size, rng);
         let bar = indicatif::ProgressBar::new(batches.len() as u64).with_style(
             indicatif::ProgressStyle::with_template(
                 "{msg} [{bar:30}] {pos}/{len} steps, {per_sec}, eta {eta}",
@@ -205,7 +206,7 @@ impl<'a> Trainer<'a> {
             self.optimizer
                 .set_learning_rate(self.opts.learning_rate * rate);
             self.step += 1;
-            let loss = self.batch_loss(train, batch_ids)?;
+            let loss = self.batch_loss(train, &inputs, batch_ids)?;
             self.optimizer.backward_step(&loss)?;
             loss_sum += loss.to_scalar::<f32>()? as f64;
             bar.inc(1);
@@ -215,9 +216,14 @@ impl<'a> Trainer<'a> {
     }
 
     /// The weighted loss of one batch of examples, in training mode.
-    fn batch_loss(&self, train: &[Example], batch_ids: &[usize]) -> anyhow::Result<Tensor> {
+    fn batch_loss(
+        &self,
+        train: &[Example],
+        inputs: &[&Encoded],
+        batch_ids: &[usize],
+    ) -> anyhow::Result<Tensor> {
         let (opts, config, device) = (self.opts, &self.setup.config, &self.setup.device);
-        let batch = Batch::from_sequences(batch_ids.iter().map(|&i| &train[i].input));
+        let batch = Batch::from_sequences(batch_ids.iter().map(|&i| inputs[i]));
         let input = self.head.pad(&batch)?;
         let mode = Mode::Train {
             dropout: opts.dropout,
@@ -353,15 +359,28 @@ fn pad_states(
     Tensor::stack(&rows, 0)
 }
 
+/// The input each example trains on this epoch: its party-swapped
+/// counterfactual with probability `party_swap`, else its own. Draws from
+/// `rng` only when swapping is on, so runs without it keep their order.
+fn epoch_inputs<'e>(train: &'e [Example], party_swap: f32, rng: &mut StdRng) -> Vec<&'e Encoded> {
+    train
+        .iter()
+        .map(|e| match &e.swapped {
+            Some(swapped) if party_swap > 0.0 && rng.random::<f32>() < party_swap => swapped,
+            _ => &e.input,
+        })
+        .collect()
+}
+
 /// Length-bucketed random batches: shuffle, sort chunks of 50 batches by
 /// length (less padding), shuffle the batches.
-fn shuffled_batches(examples: &[Example], batch_size: usize, rng: &mut StdRng) -> Vec<Vec<usize>> {
-    let mut order: Vec<usize> = (0..examples.len()).collect();
+fn shuffled_batches(inputs: &[&Encoded], batch_size: usize, rng: &mut StdRng) -> Vec<Vec<usize>> {
+    let mut order: Vec<usize> = (0..inputs.len()).collect();
     order.shuffle(rng);
     let mut batches = Vec::new();
     for chunk in order.chunks(batch_size * 50) {
         let mut chunk = chunk.to_vec();
-        chunk.sort_by_key(|&i| examples[i].input.len());
+        chunk.sort_by_key(|&i| inputs[i].len());
         batches.extend(chunk.chunks(batch_size).map(<[usize]>::to_vec));
     }
     batches.shuffle(rng);
@@ -429,6 +448,43 @@ mod tests {
         let mean = average.mean().unwrap().expect("three epochs were added");
         assert_eq!(mean["a"].to_vec1::<f32>().unwrap(), vec![3.0, 1.0]);
         assert_eq!(mean["b"].to_vec1::<f32>().unwrap(), vec![0.5]);
+    }
+
+    fn example(ids: &[u32], swapped: Option<&[u32]>) -> Example {
+        let encoded = |ids: &[u32]| Encoded {
+            ids: ids.to_vec(),
+            type_ids: vec![0; ids.len()],
+            truncated: false,
+        };
+        Example {
+            input: encoded(ids),
+            swapped: swapped.map(encoded),
+            target: [0.0; crate::train::examples::MAX_OUTPUTS],
+            weight: [1.0; crate::train::examples::MAX_OUTPUTS],
+        }
+    }
+
+    #[test]
+    fn an_epoch_trains_on_the_swapped_input_with_the_swap_probability_only() {
+        let train: Vec<Example> = (0..400)
+            .map(|i| example(&[1, i], (i % 2 == 0).then_some(&[2, i][..])))
+            .collect();
+        let swapped = |p: f32, seed: u64| {
+            let mut rng = StdRng::seed_from_u64(seed);
+            let inputs = epoch_inputs(&train, p, &mut rng);
+            let count = inputs.iter().filter(|e| e.ids[0] == 2).count();
+            (count, rng.random::<u64>())
+        };
+        // Off: the originals, and the rng untouched (runs without swaps keep their order).
+        let untouched = StdRng::seed_from_u64(7).random::<u64>();
+        assert_eq!(swapped(0.0, 7), (0, untouched));
+        // Always: every example that has a counterfactual, and only those.
+        assert_eq!(swapped(1.0, 7).0, 200);
+        let half = swapped(0.5, 7).0;
+        assert!(
+            (70..130).contains(&half),
+            "{half} of 200 swapped at p = 0.5"
+        );
     }
 
     #[test]

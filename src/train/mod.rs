@@ -34,7 +34,7 @@ use crate::score::{
     self, holder, InputOptions, ScoreRequest, Scorer, StanceModelSpec, HOLDER_OUTPUTS,
     STANCE_FORMAT, STANCE_MODEL_FILE,
 };
-use crate::types::{ScoreRow, LABELS, NUM_LABELS};
+use crate::types::{Mention, ScoreRow, LABELS, NUM_LABELS};
 
 mod calibrate;
 mod card;
@@ -83,8 +83,17 @@ pub struct TrainOptions {
     /// Loss weight of a positive label (1 = plain BCE): w > 1 moves the
     /// decision at raw logit 0 to a calibrated probability of 1 / (1 + w).
     pub positive_weight: f32,
+    /// Probability, per example and epoch, of training on its party-swapped
+    /// counterfactual instead (0 = off; not written to the card then, so the
+    /// cards of earlier recipes still match theirs).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub party_swap: f32,
     /// Context, holder outputs and speaker cue.
     pub input: InputOptions,
+}
+
+fn is_zero(value: &f32) -> bool {
+    *value == 0.0
 }
 
 /// The gold sets of `dirs` as one.
@@ -183,10 +192,11 @@ pub fn run(opts: &TrainOptions, dir: &Path) -> anyhow::Result<TrainOutcome> {
         &opts.dev_dir.join("gold.jsonl"),
     )?;
     let setup = Setup::new(opts)?;
-    let train = examples(&train_gold, &setup, opts.input, opts.positive_weight)?;
+    let train = examples(&train_gold, &setup, opts)?;
     eprintln!(
-        "train: {} examples from {} sentences ({} positive labels); dev: {} sentences",
+        "train: {} examples ({} with a party-swapped counterfactual) from {} sentences ({} positive labels); dev: {} sentences",
         train.len(),
+        train.iter().filter(|e| e.swapped.is_some()).count(),
         train_gold.annotated_sentences().len(),
         train
             .iter()
@@ -254,6 +264,15 @@ impl Setup {
             opts.positive_weight.is_finite() && opts.positive_weight > 0.0,
             "--positive-weight {}: use a positive number (1 = plain binary cross-entropy)",
             opts.positive_weight
+        );
+        anyhow::ensure!(
+            (0.0..=1.0).contains(&opts.party_swap),
+            "--party-swap {}: use a probability from 0 (off) to 1",
+            opts.party_swap
+        );
+        anyhow::ensure!(
+            opts.party_swap == 0.0 || opts.train_from_layer == 0,
+            "--party-swap needs --train-from-layer 0: the frozen layers' cache holds one input per example"
         );
         let parties = PartySet::from_file(&opts.parties_file)?;
         let matcher = PartyMatcher::new(&parties)?;
