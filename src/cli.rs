@@ -163,7 +163,7 @@ pub struct TrainArgs {
     /// where a rare label's F1 peaks; the shipped scores are corrected back by ln w.
     #[arg(long, default_value_t = 1.0)]
     pub positive_weight: f32,
-    /// Probability, per example and epoch, of training on the example's counterfactual instead: the party's mentions renamed to another party of the file, which takes over its labels (0 = off). Breaks the habitual roles news gives each party.
+    /// Probability, per example and epoch, of training on the example's counterfactual instead: the party's mentions renamed to another party of the file, which takes over its condemn and support labels and holder targets; ceasefire, which the guidelines give by who the party is, stays out of its loss (0 = off). Breaks the habitual roles news gives each party.
     #[arg(long, default_value_t = 0.0)]
     pub party_swap: f32,
     /// Train the two holder outputs ("this party holds the stance", "the author's own voice") from the gold `holder`.

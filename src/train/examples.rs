@@ -11,9 +11,10 @@ pub(super) const MAX_OUTPUTS: usize = NUM_LABELS + HOLDER_OUTPUTS;
 pub(super) struct Example {
     pub(super) input: Encoded,
     /// With `--party-swap`: the same example with the party's mentions
-    /// renamed to another party, which takes over its labels and holder
-    /// targets (see [`party_swap`]); training draws it instead of `input`
-    /// with that probability each epoch.
+    /// renamed to another party, which takes over its condemn and support
+    /// labels and its holder targets (see [`party_swap`]; its ceasefire
+    /// label stays out of the loss, see `fine_tune::loss_weight`); training
+    /// draws it instead of `input` with that probability each epoch.
     pub(super) swapped: Option<Encoded>,
     pub(super) target: [f32; MAX_OUTPUTS],
     pub(super) weight: [f32; MAX_OUTPUTS],

@@ -2,6 +2,8 @@
 //! the frozen-layer cache, and checkpoint averaging.
 
 use super::*;
+use crate::train::examples::MAX_OUTPUTS;
+use crate::types::CEASEFIRE;
 
 /// Numerically stable binary cross-entropy on logits, the weighted mean
 /// over all entries (weight 0: not in the loss).
@@ -219,11 +221,11 @@ impl<'a> Trainer<'a> {
     fn batch_loss(
         &self,
         train: &[Example],
-        inputs: &[&Encoded],
+        inputs: &[EpochInput],
         batch_ids: &[usize],
     ) -> anyhow::Result<Tensor> {
         let (opts, config, device) = (self.opts, &self.setup.config, &self.setup.device);
-        let batch = Batch::from_sequences(batch_ids.iter().map(|&i| inputs[i]));
+        let batch = Batch::from_sequences(batch_ids.iter().map(|&i| inputs[i].input));
         let input = self.head.pad(&batch)?;
         let mode = Mode::Train {
             dropout: opts.dropout,
@@ -242,17 +244,31 @@ impl<'a> Trainer<'a> {
         };
         let logits = self.head.head_logits(&hidden, &input.mask, mode)?;
         let outputs = opts.input.outputs();
-        let column = |values: &dyn Fn(&Example) -> &[f32]| -> candle_core::Result<Tensor> {
-            let flat: Vec<f32> = batch_ids
-                .iter()
-                .flat_map(|&i| values(&train[i])[..outputs].to_vec())
-                .collect();
-            Tensor::from_vec(flat, (batch_ids.len(), outputs), device)
-        };
-        let targets = column(&|e| &e.target)?;
-        let weights = column(&|e| &e.weight)?;
+        let targets: Vec<f32> = batch_ids
+            .iter()
+            .flat_map(|&i| train[i].target[..outputs].to_vec())
+            .collect();
+        let targets = Tensor::from_vec(targets, (batch_ids.len(), outputs), device)?;
+        let mut weights: Vec<f32> = Vec::with_capacity(batch_ids.len() * outputs);
+        for &i in batch_ids {
+            weights.extend_from_slice(&loss_weight(&train[i], &inputs[i])[..outputs]);
+        }
+        let weights = Tensor::from_vec(weights, (batch_ids.len(), outputs), device)?;
         Ok(bce_with_logits(&logits, &targets, &weights)?)
     }
+}
+
+/// The loss weights of an example's outputs for the input it trains on. A
+/// counterfactual keeps the party's condemnation and support, which follow
+/// what is said about it, but not its ceasefire label: the guidelines give
+/// ceasefire by who the party is (the belligerents; never the United States
+/// or Russia), so it does not carry over to another party.
+fn loss_weight(example: &Example, input: &EpochInput) -> [f32; MAX_OUTPUTS] {
+    let mut weight = example.weight;
+    if input.swapped {
+        weight[CEASEFIRE] = 0.0;
+    }
+    weight
 }
 
 /// Learning-rate factor: linear warm-up over the first 10% of steps, then linear decay to 0.
@@ -359,28 +375,45 @@ fn pad_states(
     Tensor::stack(&rows, 0)
 }
 
+/// What one example trains on in one epoch.
+struct EpochInput<'e> {
+    input: &'e Encoded,
+    /// `input` is the example's party-swapped counterfactual.
+    swapped: bool,
+}
+
 /// The input each example trains on this epoch: its party-swapped
 /// counterfactual with probability `party_swap`, else its own. Draws from
 /// `rng` only when swapping is on, so runs without it keep their order.
-fn epoch_inputs<'e>(train: &'e [Example], party_swap: f32, rng: &mut StdRng) -> Vec<&'e Encoded> {
+fn epoch_inputs<'e>(
+    train: &'e [Example],
+    party_swap: f32,
+    rng: &mut StdRng,
+) -> Vec<EpochInput<'e>> {
     train
         .iter()
         .map(|e| match &e.swapped {
-            Some(swapped) if party_swap > 0.0 && rng.random::<f32>() < party_swap => swapped,
-            _ => &e.input,
+            Some(swapped) if party_swap > 0.0 && rng.random::<f32>() < party_swap => EpochInput {
+                input: swapped,
+                swapped: true,
+            },
+            _ => EpochInput {
+                input: &e.input,
+                swapped: false,
+            },
         })
         .collect()
 }
 
 /// Length-bucketed random batches: shuffle, sort chunks of 50 batches by
 /// length (less padding), shuffle the batches.
-fn shuffled_batches(inputs: &[&Encoded], batch_size: usize, rng: &mut StdRng) -> Vec<Vec<usize>> {
+fn shuffled_batches(inputs: &[EpochInput], batch_size: usize, rng: &mut StdRng) -> Vec<Vec<usize>> {
     let mut order: Vec<usize> = (0..inputs.len()).collect();
     order.shuffle(rng);
     let mut batches = Vec::new();
     for chunk in order.chunks(batch_size * 50) {
         let mut chunk = chunk.to_vec();
-        chunk.sort_by_key(|&i| inputs[i].len());
+        chunk.sort_by_key(|&i| inputs[i].input.len());
         batches.extend(chunk.chunks(batch_size).map(<[usize]>::to_vec));
     }
     batches.shuffle(rng);
@@ -459,8 +492,8 @@ mod tests {
         Example {
             input: encoded(ids),
             swapped: swapped.map(encoded),
-            target: [0.0; crate::train::examples::MAX_OUTPUTS],
-            weight: [1.0; crate::train::examples::MAX_OUTPUTS],
+            target: [0.0; MAX_OUTPUTS],
+            weight: [1.0; MAX_OUTPUTS],
         }
     }
 
@@ -472,7 +505,8 @@ mod tests {
         let swapped = |p: f32, seed: u64| {
             let mut rng = StdRng::seed_from_u64(seed);
             let inputs = epoch_inputs(&train, p, &mut rng);
-            let count = inputs.iter().filter(|e| e.ids[0] == 2).count();
+            assert!(inputs.iter().all(|e| e.swapped == (e.input.ids[0] == 2)));
+            let count = inputs.iter().filter(|e| e.swapped).count();
             (count, rng.random::<u64>())
         };
         // Off: the originals, and the rng untouched (runs without swaps keep their order).
@@ -480,6 +514,15 @@ mod tests {
         assert_eq!(swapped(0.0, 7), (0, untouched));
         // Always: every example that has a counterfactual, and only those.
         assert_eq!(swapped(1.0, 7).0, 200);
+        // A counterfactual trains condemn, support and the holder outputs, not ceasefire.
+        let mut rng = StdRng::seed_from_u64(7);
+        for (example, input) in train.iter().zip(epoch_inputs(&train, 1.0, &mut rng)) {
+            let weight = loss_weight(example, &input);
+            let expected = if input.swapped { 0.0 } else { 1.0 };
+            assert_eq!(weight[CEASEFIRE], expected);
+            assert_eq!(weight[0], 1.0);
+            assert_eq!(weight[NUM_LABELS..], [1.0; HOLDER_OUTPUTS]);
+        }
         let half = swapped(0.5, 7).0;
         assert!(
             (70..130).contains(&half),
