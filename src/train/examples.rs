@@ -171,9 +171,10 @@ pub(super) fn examples(
                 party: &parties.parties[p],
                 mentions: &mentions,
             };
-            let swapped = match opts.party_swap > 0.0 {
-                true => party_swap(parties, matcher, sentence, p, &mut swap_rng),
-                false => None,
+            let swapped = if opts.party_swap > 0.0 {
+                party_swap(parties, matcher, sentence, p, &mut swap_rng)
+            } else {
+                None
             };
             let swapped = swapped
                 .map(|(text, other, mentions)| {
@@ -208,7 +209,7 @@ pub(super) fn examples(
 mod tests {
     use super::*;
 
-    /// Every swap of a sentence naming the Palestinians twice and Hamas once.
+    /// The counterfactuals of `party` in `sentence` drawn with seeds 0..`draws`: (text, new party's id).
     fn swaps(sentence: &str, party: &str, draws: u64) -> Vec<(String, String)> {
         let parties = PartySet::extended();
         let matcher = PartyMatcher::new(&parties).unwrap();
