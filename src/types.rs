@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 /// The three stance labels, always in this order (contract).
 pub const LABELS: [&str; 3] = ["condemn", "support", "ceasefire"];
 pub const NUM_LABELS: usize = 3;
+/// Index of `condemn` in [`LABELS`].
+pub const CONDEMN: usize = 0;
 /// Index of `ceasefire` in [`LABELS`].
 pub const CEASEFIRE: usize = 2;
 

@@ -10,6 +10,8 @@
 //! the five defaults only, so the extended file's other parties are left out
 //! there. Run with `--nocapture` to see the figures and the misses.
 
+mod gold_support;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -21,43 +23,6 @@ use stance::parties::{PartyMatcher, PartySet};
 const MIN_RECALL: f64 = 0.98;
 const MIN_PRECISION: f64 = 0.95;
 
-/// One annotated sentence: its text and the gold rows by party id.
-struct Sentence {
-    key: String,
-    text: String,
-    /// party id → "explicit" | "implicit"
-    rows: BTreeMap<String, String>,
-}
-
-fn load(split: &str) -> Vec<Sentence> {
-    let path = format!("{}/datasets/{split}/gold.jsonl", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
-    let mut by_key: BTreeMap<(String, u64), Sentence> = BTreeMap::new();
-    for (i, line) in text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-    {
-        let row: serde_json::Value =
-            serde_json::from_str(line).unwrap_or_else(|e| panic!("{path}:{}: {e}", i + 1));
-        let field = |name: &str| row[name].as_str().map(str::to_string);
-        let article = field("article_id").expect("article_id");
-        let index = row["sentence_index"].as_u64().expect("sentence_index");
-        let sentence = by_key
-            .entry((article.clone(), index))
-            .or_insert_with(|| Sentence {
-                key: format!("{article}#{index}"),
-                text: field("sentence").expect("sentence"),
-                rows: BTreeMap::new(),
-            });
-        let party = field("party").expect("party");
-        // `none` rows mark sentences with no target; older rows may lack `mention`.
-        let mention = field("mention").unwrap_or_else(|| "explicit".to_string());
-        sentence.rows.insert(party, mention);
-    }
-    by_key.into_values().collect()
-}
-
 struct Scores {
     recall: f64,
     precision: f64,
@@ -67,7 +32,7 @@ struct Scores {
 
 fn score(set: &PartySet, split: &str, label: &str) -> Scores {
     let matcher = PartyMatcher::new(set).expect("matcher builds");
-    let sentences = load(split);
+    let sentences = gold_support::sentences(split);
     let annotated: BTreeSet<&str> = sentences
         .iter()
         .flat_map(|s| s.rows.keys().map(String::as_str))
@@ -93,8 +58,10 @@ fn score(set: &PartySet, split: &str, label: &str) -> Scores {
             })
             .filter(|(id, _)| scored.contains(id))
             .collect();
-        for (party, mention) in &s.rows {
-            if mention == "explicit" && scored.contains(party.as_str()) {
+        for (party, row) in &s.rows {
+            // `none` rows mark sentences with no target; older rows may lack `mention`.
+            let explicit = row["mention"].as_str().unwrap_or("explicit") == "explicit";
+            if explicit && scored.contains(party.as_str()) {
                 explicit_rows += 1;
                 if found.contains_key(party.as_str()) {
                     recalled += 1;

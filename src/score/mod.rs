@@ -15,6 +15,7 @@ pub mod addressee;
 pub mod holder;
 pub mod rows;
 pub mod speaker;
+pub mod victim;
 
 use std::path::PathBuf;
 

@@ -4,10 +4,12 @@
 //! mentions in article offsets).
 
 use super::holder::{HolderTracker, SentenceEvidence};
-use super::{addressee, speaker};
+use super::{addressee, speaker, victim};
 use super::{RequestScores, ScoreRequest, Scorer};
 use crate::parties::{PartyMatcher, PartySet};
-use crate::types::{round_score, Article, LabelScores, Mention, ScoreRow, SentenceSpan, CEASEFIRE};
+use crate::types::{
+    round_score, Article, LabelScores, Mention, ScoreRow, SentenceSpan, CEASEFIRE, CONDEMN,
+};
 
 /// One party to score in one sentence.
 #[derive(Debug, Clone, PartialEq)]
@@ -131,7 +133,8 @@ pub fn scored_rows(
         at += sentence.targets.len();
         let text = &article.text[sentence.span.start..sentence.span.end];
         let holder = tracker.decide(&evidence(text, sentence, sentence_scores, parties));
-        let sentence_scores = addressee_rule(text, sentence, sentence_scores, scorer, parties);
+        let mut sentence_scores = addressee_rule(text, sentence, sentence_scores, scorer, parties);
+        victim_rule(text, sentence, &mut sentence_scores, scorer);
         for (target, s) in sentence.targets.iter().zip(&sentence_scores) {
             let labels = scorer.labels_for(&s.labels);
             if keep == Keep::Published && target.mentions.is_empty() && labels.is_empty() {
@@ -212,6 +215,28 @@ fn addressee_rule(
         }
     }
     scores
+}
+
+/// The victim rule ([`victim::victim_only`]): a party named only as the one
+/// attacked ("condemned the attacks by Hamas on Israel") loses a condemn
+/// label to the attack's agent, as the guidelines read it: its condemn
+/// probability becomes 0. Only labelled rows are read (most rows have no
+/// condemn label: no word scans), so a victim's score under the threshold
+/// stays the model's.
+fn victim_rule(
+    text: &str,
+    sentence: &SentenceTargets,
+    scores: &mut [RequestScores],
+    scorer: &Scorer,
+) {
+    let threshold = scorer.thresholds()[CONDEMN] as f64;
+    for (target, s) in sentence.targets.iter().zip(scores.iter_mut()) {
+        if round_score(s.labels[CONDEMN]) >= threshold
+            && victim::victim_only(text, &target.mentions)
+        {
+            s.labels[CONDEMN] = 0.0;
+        }
+    }
 }
 
 /// The holder evidence of one sentence: each target's "holds" probability
@@ -374,5 +399,48 @@ mod tests {
             "{}",
             every[0].ceasefire
         );
+    }
+
+    #[test]
+    fn the_victim_of_a_condemned_attack_is_not_condemned() {
+        let parties = PartySet::builtin();
+        let matcher = PartyMatcher::new(&parties).unwrap();
+        let text = "Russia condemned the attacks by Hamas on Israel.";
+        let article = article(text);
+        let spans = [SentenceSpan {
+            start: 0,
+            end: text.len(),
+        }];
+        let candidates: Vec<usize> = ["israel", "hamas", "russia"]
+            .iter()
+            .map(|id| parties.index_of(id).unwrap())
+            .collect();
+        let sentences = article_targets(text, &spans, &matcher, &candidates);
+        let scorer = testing::scorer(vec![0.0; 5], [1.0; 3]);
+        let party_ids: Vec<&str> = (sentences[0].targets.iter())
+            .map(|t| parties.parties[t.party].id.as_str())
+            .collect();
+        assert_eq!(party_ids, ["israel", "hamas", "russia"]);
+        // The model reads the condemnation toward the victim as well.
+        let all = [
+            scores([0.7, 0.2, 0.0], 0.0, 0.1), // israel, the victim
+            scores([0.9, 0.0, 0.0], 0.0, 0.1), // hamas, the agent
+            scores([0.0, 0.0, 0.0], 0.9, 0.1), // russia, the speaker
+        ];
+        let rows = article_rows(&article, &sentences, &all, &scorer, &parties, Keep::All);
+        let labelled: Vec<(&str, &[String], f64)> = rows
+            .iter()
+            .map(|r| (r.party.as_str(), r.labels.as_slice(), r.condemn))
+            .collect();
+        assert_eq!(
+            labelled,
+            [
+                ("israel", &[][..], 0.0),
+                ("hamas", &["condemn".to_string()][..], 0.9),
+                ("russia", &[][..], 0.0),
+            ]
+        );
+        assert_eq!(rows[0].support, 0.2, "only condemn is the agent's");
+        assert_eq!(rows[1].holder.as_deref(), Some("russia"));
     }
 }

@@ -1,0 +1,41 @@
+//! The gold data's annotated sentences, for tests that read it beside a
+//! component (the party matcher, the victim rule).
+
+use std::collections::BTreeMap;
+
+/// One annotated sentence: its text and its gold rows by party id.
+pub struct GoldSentence {
+    /// "article_id#sentence_index"
+    pub key: String,
+    pub text: String,
+    /// party id → the gold row (`none` marks a sentence without a target)
+    pub rows: BTreeMap<String, serde_json::Value>,
+}
+
+/// The annotated sentences of `datasets/{split}/gold.jsonl`, in key order.
+pub fn sentences(split: &str) -> Vec<GoldSentence> {
+    let path = format!("{}/datasets/{split}/gold.jsonl", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
+    let mut by_key: BTreeMap<(String, u64), GoldSentence> = BTreeMap::new();
+    for (i, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let row: serde_json::Value =
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("{path}:{}: {e}", i + 1));
+        let field = |name: &str| row[name].as_str().map(str::to_string);
+        let article = field("article_id").expect("article_id");
+        let index = row["sentence_index"].as_u64().expect("sentence_index");
+        let party = field("party").expect("party");
+        let sentence = by_key
+            .entry((article.clone(), index))
+            .or_insert_with(|| GoldSentence {
+                key: format!("{article}#{index}"),
+                text: field("sentence").expect("sentence"),
+                rows: BTreeMap::new(),
+            });
+        sentence.rows.insert(party, row);
+    }
+    by_key.into_values().collect()
+}
