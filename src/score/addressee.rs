@@ -189,15 +189,10 @@ fn to_after(after: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::score::testing::mention_of;
 
     fn addressed_at(sentence: &str, name: &str) -> bool {
-        let start = sentence.find(name).unwrap();
-        let mention = Mention {
-            text: name.to_string(),
-            start,
-            end: start + name.len(),
-        };
-        addressed(sentence, &mention)
+        addressed(sentence, &mention_of(sentence, name))
     }
 
     #[test]
@@ -228,13 +223,9 @@ mod tests {
         ));
     }
 
-    fn mention_of(sentence: &str, name: &str) -> Vec<Mention> {
-        let start = sentence.find(name).unwrap();
-        vec![Mention {
-            text: name.to_string(),
-            start,
-            end: start + name.len(),
-        }]
+    /// A party named once, as `name`.
+    fn mentions_of(sentence: &str, name: &str) -> Vec<Mention> {
+        vec![mention_of(sentence, name)]
     }
 
     /// The rule without `addressed_with`, at threshold 0.4.
@@ -245,7 +236,7 @@ mod tests {
     #[test]
     fn an_addressed_call_is_taken_from_the_parties_not_addressed() {
         let sentence = "Egypt urged Hamas to show restraint.";
-        let hamas = mention_of(sentence, "Hamas");
+        let hamas = mentions_of(sentence, "Hamas");
         let mentions: [&[Mention]; 3] = [&[], &hamas, &[]]; // israel (implicit), hamas, a third party
         let mut ceasefire: [f32; 3] = [0.8, 0.9, 0.1];
         assert!(confine(sentence, &mentions, &mut ceasefire));
@@ -257,8 +248,8 @@ mod tests {
     #[test]
     fn a_call_to_a_party_reaches_the_parties_it_is_addressed_with() {
         let sentence = "Russia called on the Palestinian and Israeli sides to cease fire.";
-        let palestinians = mention_of(sentence, "Palestinian");
-        let israel = mention_of(sentence, "Israeli");
+        let palestinians = mentions_of(sentence, "Palestinian");
+        let israel = mentions_of(sentence, "Israeli");
         // israel, hamas (implicit), palestinians, united_states (implicit)
         let mentions: [&[Mention]; 4] = [&israel, &[], &palestinians, &[]];
         let addressed_with = [vec![], vec![], vec![1], vec![]];
@@ -281,7 +272,7 @@ mod tests {
     #[test]
     fn without_an_addressed_ceasefire_label_nothing_changes() {
         let sentence = "Egypt urged Hamas to show restraint.";
-        let hamas = mention_of(sentence, "Hamas");
+        let hamas = mentions_of(sentence, "Hamas");
         let mentions: [&[Mention]; 2] = [&[], &hamas];
         // The addressee's own score is under the threshold: not a call the
         // model reads as ceasefire, so the rule does not apply.
@@ -290,8 +281,8 @@ mod tests {
         assert_eq!(ceasefire, [0.8, 0.3]);
         // An unaddressed call: nobody is addressed.
         let sentence = "Egypt called for restraint by Hamas and Israel.";
-        let hamas = mention_of(sentence, "Hamas");
-        let israel = mention_of(sentence, "Israel");
+        let hamas = mentions_of(sentence, "Hamas");
+        let israel = mentions_of(sentence, "Israel");
         let mentions: [&[Mention]; 2] = [&israel, &hamas];
         let mut ceasefire = [0.8, 0.9];
         assert!(!confine(sentence, &mentions, &mut ceasefire));

@@ -442,6 +442,16 @@ pub(crate) mod testing {
         }
     }
 
+    /// The mention of `name` at its first place in `sentence`.
+    pub fn mention_of(sentence: &str, name: &str) -> Mention {
+        let start = sentence.find(name).expect("name in sentence");
+        Mention {
+            text: name.to_string(),
+            start,
+            end: start + name.len(),
+        }
+    }
+
     /// A trained-kind scorer over [`FixedLogits`], with holder outputs.
     pub fn scorer(logits: Vec<f32>, temperature: [f32; NUM_LABELS]) -> Scorer {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -322,17 +322,10 @@ pub fn attribution(sentence: &str) -> Attribution {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::score::testing::mention_of;
 
     fn speaks_at(sentence: &str, name: &str) -> bool {
-        let start = sentence.find(name).expect("name in sentence");
-        speaks(
-            sentence,
-            &Mention {
-                text: name.into(),
-                start,
-                end: start + name.len(),
-            },
-        )
+        speaks(sentence, &mention_of(sentence, name))
     }
 
     #[test]

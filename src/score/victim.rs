@@ -124,15 +124,10 @@ pub fn victim(sentence: &str, mention: &Mention) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::score::testing::mention_of;
 
     fn victim_at(sentence: &str, name: &str) -> bool {
-        let start = sentence.find(name).unwrap();
-        let mention = Mention {
-            text: name.to_string(),
-            start,
-            end: start + name.len(),
-        };
-        victim(sentence, &mention)
+        victim(sentence, &mention_of(sentence, name))
     }
 
     #[test]
