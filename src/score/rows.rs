@@ -287,6 +287,20 @@ mod tests {
     use crate::score::testing;
     use crate::types::RecordOrigin;
 
+    /// An article of one sentence, its targets among the built-in parties
+    /// `ids` (named or implicit), and those parties.
+    fn one_sentence(text: &str, ids: &[&str]) -> (Article, Vec<SentenceTargets>, PartySet) {
+        let parties = PartySet::builtin();
+        let matcher = PartyMatcher::new(&parties).unwrap();
+        let spans = [SentenceSpan {
+            start: 0,
+            end: text.len(),
+        }];
+        let candidates: Vec<usize> = ids.iter().map(|id| parties.index_of(id).unwrap()).collect();
+        let sentences = article_targets(text, &spans, &matcher, &candidates);
+        (article(text), sentences, parties)
+    }
+
     fn article(text: &str) -> Article {
         Article {
             id: "a".into(),
@@ -356,19 +370,8 @@ mod tests {
 
     #[test]
     fn a_call_addressed_to_one_belligerent_is_not_spread_to_the_other() {
-        let parties = PartySet::builtin();
-        let matcher = PartyMatcher::new(&parties).unwrap();
-        let text = "Egypt urged Hamas to show restraint.";
-        let article = article(text);
-        let spans = [SentenceSpan {
-            start: 0,
-            end: text.len(),
-        }];
-        let (israel, hamas) = (
-            parties.index_of("israel").unwrap(),
-            parties.index_of("hamas").unwrap(),
-        );
-        let sentences = article_targets(text, &spans, &matcher, &[israel, hamas]);
+        let (article, sentences, parties) =
+            one_sentence("Egypt urged Hamas to show restraint.", &["israel", "hamas"]);
         let scorer = testing::scorer(vec![0.0; 5], [1.0; 3]);
         // The model reads a ceasefire call toward both belligerents.
         let both = [
@@ -403,19 +406,10 @@ mod tests {
 
     #[test]
     fn the_victim_of_a_condemned_attack_is_not_condemned() {
-        let parties = PartySet::builtin();
-        let matcher = PartyMatcher::new(&parties).unwrap();
-        let text = "Russia condemned the attacks by Hamas on Israel.";
-        let article = article(text);
-        let spans = [SentenceSpan {
-            start: 0,
-            end: text.len(),
-        }];
-        let candidates: Vec<usize> = ["israel", "hamas", "russia"]
-            .iter()
-            .map(|id| parties.index_of(id).unwrap())
-            .collect();
-        let sentences = article_targets(text, &spans, &matcher, &candidates);
+        let (article, sentences, parties) = one_sentence(
+            "Russia condemned the attacks by Hamas on Israel.",
+            &["israel", "hamas", "russia"],
+        );
         let scorer = testing::scorer(vec![0.0; 5], [1.0; 3]);
         let party_ids: Vec<&str> = (sentences[0].targets.iter())
             .map(|t| parties.parties[t.party].id.as_str())
