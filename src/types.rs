@@ -10,6 +10,8 @@ pub const LABELS: [&str; 3] = ["condemn", "support", "ceasefire"];
 pub const NUM_LABELS: usize = 3;
 /// Index of `condemn` in [`LABELS`].
 pub const CONDEMN: usize = 0;
+/// Index of `support` in [`LABELS`].
+pub const SUPPORT: usize = 1;
 /// Index of `ceasefire` in [`LABELS`].
 pub const CEASEFIRE: usize = 2;
 

@@ -13,7 +13,6 @@
 mod gold_support;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 
 use stance::parties::{PartyMatcher, PartySet};
 
@@ -129,12 +128,8 @@ fn builtin_parties_recall_and_precision() {
 
 #[test]
 fn extended_parties_recall_and_precision() {
-    let path = Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/config/parties-extended.toml"
-    ));
     check(
-        &PartySet::from_file(path).expect("extended parties file loads"),
+        &gold_support::extended_parties().0,
         "config/parties-extended.toml",
     );
 }

@@ -9,9 +9,6 @@
 
 mod gold_support;
 
-use std::path::Path;
-
-use stance::parties::{PartyMatcher, PartySet};
 use stance::score::victim::victim_only;
 
 /// The rule is worth having only if the annotators condemn a victim at most
@@ -22,10 +19,7 @@ const MIN_PAIRS: usize = 40;
 
 #[test]
 fn annotators_almost_never_condemn_the_victim_of_an_attack() {
-    let root = env!("CARGO_MANIFEST_DIR");
-    let parties = PartySet::from_file(&Path::new(root).join("config/parties-extended.toml"))
-        .expect("extended parties file");
-    let matcher = PartyMatcher::new(&parties).expect("matcher builds");
+    let (parties, matcher) = gold_support::extended_parties();
     let (mut pairs, mut condemned) = (0, 0);
     for split in ["train", "silver", "dev"] {
         for sentence in gold_support::sentences(split) {

@@ -101,6 +101,12 @@ pub struct Party {
     /// Palestinians plus Hamas (ids of the same file; see
     /// `score::addressee`).
     pub addressed_with: Vec<String>,
+    /// A side of the war, which a ceasefire call targets. The guidelines
+    /// give ceasefire to the belligerents only ("a sentence where Russia
+    /// calls for a ceasefire has ceasefire=0 on the russia row"); where a
+    /// file marks any party, the others never get the label (see
+    /// `score::rows`). A file that marks none leaves ceasefire to the model.
+    pub belligerent: bool,
 }
 
 impl Party {
@@ -113,6 +119,7 @@ impl Party {
             case_overrides: Vec::new(),
             exclude: Vec::new(),
             addressed_with: Vec::new(),
+            belligerent: false,
         }
     }
 
@@ -206,6 +213,12 @@ impl PartySet {
     pub fn ids(&self) -> Vec<&str> {
         self.parties.iter().map(|p| p.id.as_str()).collect()
     }
+
+    /// Whether the party at `index` may get the ceasefire label: a
+    /// belligerent, or any party of a file that marks no belligerent.
+    pub fn ceasefire_target(&self, index: usize) -> bool {
+        self.parties[index].belligerent || !self.parties.iter().any(|p| p.belligerent)
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -239,6 +252,8 @@ struct PartyDoc {
     exclude: Vec<String>,
     #[serde(default)]
     addressed_with: Vec<String>,
+    #[serde(default)]
+    belligerent: bool,
 }
 
 #[derive(Deserialize)]
@@ -357,6 +372,7 @@ impl PartyDoc {
             party.exclude.push(phrase);
         }
         party.addressed_with = self.addressed_with;
+        party.belligerent = self.belligerent;
         Ok(party)
     }
 }

@@ -41,9 +41,26 @@ fn embedded_files_parse() {
     assert_eq!(set.index_of("russia"), Some(4));
     assert_eq!(set.index_of("iran"), None);
     assert_eq!(set.parties[2].addressed_with, ["hamas"]);
+    let belligerents: Vec<&str> = (set.parties.iter())
+        .filter(|p| p.belligerent)
+        .map(|p| p.id.as_str())
+        .collect();
+    assert_eq!(belligerents, ["israel", "hamas", "palestinians"]);
+    assert!(set.ceasefire_target(0) && !set.ceasefire_target(3));
     let extended = PartySet::extended();
     assert_eq!(extended.ids()[..5], set.ids()[..]);
     assert_eq!(extended.parties.len(), 15);
+    let marked =
+        |set: &PartySet| -> Vec<bool> { set.parties.iter().map(|p| p.belligerent).collect() };
+    assert_eq!(
+        marked(&extended)[..5],
+        marked(&set)[..],
+        "the five kept in sync"
+    );
+    assert!(
+        !marked(&extended)[5..].contains(&true),
+        "the guidelines' sides are the three"
+    );
     PartyMatcher::new(&extended).unwrap();
 }
 

@@ -12,8 +12,11 @@ pub use crate::model::plan_batches;
 pub use crate::model::tokenize::{configure_tokenizer, encode_pair, load_tokenizer};
 
 pub mod addressee;
+pub mod condemnation;
+pub mod exclusion;
 pub mod holder;
 pub mod rows;
+pub mod rules;
 pub mod speaker;
 pub mod victim;
 

@@ -4,12 +4,10 @@
 //! mentions in article offsets).
 
 use super::holder::{HolderTracker, SentenceEvidence};
-use super::{addressee, speaker, victim};
+use super::{rules, speaker};
 use super::{RequestScores, ScoreRequest, Scorer};
 use crate::parties::{PartyMatcher, PartySet};
-use crate::types::{
-    round_score, Article, LabelScores, Mention, ScoreRow, SentenceSpan, CEASEFIRE, CONDEMN,
-};
+use crate::types::{round_score, Article, LabelScores, Mention, ScoreRow, SentenceSpan};
 
 /// One party to score in one sentence.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,6 +23,13 @@ pub struct Target {
 pub struct SentenceTargets {
     pub span: SentenceSpan,
     pub targets: Vec<Target>,
+}
+
+impl SentenceTargets {
+    /// Each target's mentions, in target order (what the surface rules read).
+    pub fn mentions(&self) -> Vec<&[Mention]> {
+        self.targets.iter().map(|t| t.mentions.as_slice()).collect()
+    }
 }
 
 /// Every candidate party in `sentence`, in party order: those the matcher
@@ -115,7 +120,7 @@ pub fn article_rows(
 }
 
 /// [`article_rows`], each row with the probabilities it publishes before
-/// rounding (the model's after the addressee rule): evaluation measures and
+/// rounding (the model's after the guidelines' rules, [`rules`]): evaluation measures and
 /// calibrates exactly what the rows say.
 pub fn scored_rows(
     article: &Article,
@@ -133,8 +138,7 @@ pub fn scored_rows(
         at += sentence.targets.len();
         let text = &article.text[sentence.span.start..sentence.span.end];
         let holder = tracker.decide(&evidence(text, sentence, sentence_scores, parties));
-        let mut sentence_scores = addressee_rule(text, sentence, sentence_scores, scorer, parties);
-        victim_rule(text, sentence, &mut sentence_scores, scorer);
+        let sentence_scores = rules::after_model(text, sentence, sentence_scores, scorer, parties);
         for (target, s) in sentence.targets.iter().zip(&sentence_scores) {
             let labels = scorer.labels_for(&s.labels);
             if keep == Keep::Published && target.mentions.is_empty() && labels.is_empty() {
@@ -169,74 +173,6 @@ pub fn scored_rows(
         }
     }
     rows
-}
-
-/// A sentence's scores after the guidelines' addressee rule for ceasefire
-/// ([`addressee::confine_to_addressees`]); the model's own scores decide
-/// the holder, before it.
-fn addressee_rule(
-    text: &str,
-    sentence: &SentenceTargets,
-    scores: &[RequestScores],
-    scorer: &Scorer,
-    parties: &PartySet,
-) -> Vec<RequestScores> {
-    let mut scores = scores.to_vec();
-    let threshold = scorer.thresholds()[CEASEFIRE];
-    // Most sentences have no ceasefire label: no call to confine, so no
-    // word scans.
-    if !scores
-        .iter()
-        .any(|s| round_score(s.labels[CEASEFIRE]) >= threshold as f64)
-    {
-        return scores;
-    }
-    let mentions: Vec<&[Mention]> = sentence
-        .targets
-        .iter()
-        .map(|t| t.mentions.as_slice())
-        .collect();
-    let addressed_with: Vec<Vec<usize>> = sentence
-        .targets
-        .iter()
-        .map(|t| {
-            let with = &parties.parties[t.party].addressed_with;
-            (sentence.targets.iter().enumerate())
-                .filter(|(_, other)| with.contains(&parties.parties[other.party].id))
-                .map(|(j, _)| j)
-                .collect()
-        })
-        .collect();
-    let mut ceasefire: Vec<f32> = scores.iter().map(|s| s.labels[CEASEFIRE]).collect();
-    if addressee::confine_to_addressees(text, &mentions, &addressed_with, &mut ceasefire, threshold)
-    {
-        for (s, c) in scores.iter_mut().zip(ceasefire) {
-            s.labels[CEASEFIRE] = c;
-        }
-    }
-    scores
-}
-
-/// The victim rule ([`victim::victim_only`]): a party named only as the one
-/// attacked ("condemned the attacks by Hamas on Israel") loses a condemn
-/// label to the attack's agent, as the guidelines read it: its condemn
-/// probability becomes 0. Only labelled rows are read (most rows have no
-/// condemn label: no word scans), so a victim's score under the threshold
-/// stays the model's.
-fn victim_rule(
-    text: &str,
-    sentence: &SentenceTargets,
-    scores: &mut [RequestScores],
-    scorer: &Scorer,
-) {
-    let threshold = scorer.thresholds()[CONDEMN] as f64;
-    for (target, s) in sentence.targets.iter().zip(scores.iter_mut()) {
-        if round_score(s.labels[CONDEMN]) >= threshold
-            && victim::victim_only(text, &target.mentions)
-        {
-            s.labels[CONDEMN] = 0.0;
-        }
-    }
 }
 
 /// The holder evidence of one sentence: each target's "holds" probability
@@ -299,6 +235,14 @@ mod tests {
         let candidates: Vec<usize> = ids.iter().map(|id| parties.index_of(id).unwrap()).collect();
         let sentences = article_targets(text, &spans, &matcher, &candidates);
         (article(text), sentences, parties)
+    }
+
+    /// Every row of a one-sentence article whose targets are the built-in
+    /// parties `ids`, scored `all` by a stub model (thresholds 0.5).
+    fn every_row(text: &str, ids: &[&str], all: &[RequestScores]) -> Vec<ScoreRow> {
+        let (article, sentences, parties) = one_sentence(text, ids);
+        let scorer = testing::scorer(vec![0.0; 5], [1.0; 3]);
+        article_rows(&article, &sentences, all, &scorer, &parties, Keep::All)
     }
 
     fn article(text: &str) -> Article {
@@ -436,5 +380,95 @@ mod tests {
         );
         assert_eq!(rows[0].support, 0.2, "only condemn is the agent's");
         assert_eq!(rows[1].holder.as_deref(), Some("russia"));
+    }
+
+    #[test]
+    fn a_humanitarian_request_is_no_ceasefire_call_and_takes_no_side() {
+        // The model reads a ceasefire call toward both belligerents and
+        // support for the addressee.
+        let rows = every_row(
+            "Russia urged Israel to protect civilians and respect international humanitarian law.",
+            &["israel", "hamas", "russia"],
+            &[
+                scores([0.1, 0.7, 0.8], 0.0, 0.1), // israel, the addressee
+                scores([0.0, 0.0, 0.6], 0.0, 0.1), // hamas, implicit
+                scores([0.0, 0.6, 0.0], 0.9, 0.1), // russia, the speaker
+            ],
+        );
+        let labelled: Vec<(&str, &[String])> = rows
+            .iter()
+            .map(|r| (r.party.as_str(), r.labels.as_slice()))
+            .collect();
+        assert_eq!(
+            labelled,
+            [
+                ("israel", &[][..]),
+                ("hamas", &[][..]),
+                ("russia", &["support".to_string()][..]),
+            ],
+            "only the addressee loses its support"
+        );
+        assert_eq!((rows[0].support, rows[0].ceasefire), (0.0, 0.0));
+    }
+
+    #[test]
+    fn a_denied_terrorist_label_is_support() {
+        // The model reads "terrorist" as a condemnation.
+        let rows = every_row(
+            "Erdogan claimed Hamas was not a terrorist organisation.",
+            &["hamas"],
+            &[scores([0.8, 0.3, 0.0], 0.0, 0.1)],
+        );
+        assert_eq!(rows[0].labels, ["support"]);
+        assert_eq!((rows[0].condemn, rows[0].support), (0.0, 0.8));
+        assert_eq!(rows[0].holder.as_deref(), Some("other"));
+    }
+
+    #[test]
+    fn only_a_belligerent_gets_the_ceasefire_label() {
+        let (article, sentences, parties) = one_sentence(
+            "Washington demanded a humanitarian ceasefire in Gaza.",
+            &["israel", "hamas", "russia"],
+        );
+        let scorer = testing::scorer(vec![0.0; 5], [1.0; 3]);
+        let all = [
+            scores([0.0, 0.0, 0.9], 0.0, 0.1), // israel, implicit
+            scores([0.0, 0.0, 0.8], 0.0, 0.1), // hamas, implicit
+            scores([0.0, 0.0, 0.7], 0.0, 0.1), // russia, implicit: no side
+        ];
+        let rows = article_rows(&article, &sentences, &all, &scorer, &parties, Keep::All);
+        let ceasefire: Vec<(&str, f64)> = rows
+            .iter()
+            .map(|r| (r.party.as_str(), r.ceasefire))
+            .collect();
+        assert_eq!(
+            ceasefire,
+            [("israel", 0.9), ("hamas", 0.8), ("russia", 0.0)]
+        );
+        // A file that marks no belligerent leaves ceasefire to the model.
+        let mut unmarked = parties.clone();
+        for party in &mut unmarked.parties {
+            party.belligerent = false;
+        }
+        let rows = article_rows(&article, &sentences, &all, &scorer, &unmarked, Keep::All);
+        assert_eq!(rows[2].ceasefire, 0.7);
+    }
+
+    #[test]
+    fn the_object_of_a_condemnation_is_condemned_whoever_it_is() {
+        // The model misses a condemnation of a party the news seldom
+        // condemns.
+        let rows = every_row(
+            "Israel condemned the attack by the Palestinians.",
+            &["israel", "palestinians"],
+            &[
+                scores([0.1, 0.0, 0.0], 0.9, 0.1), // israel, the speaker
+                scores([0.2, 0.0, 0.0], 0.0, 0.1), // palestinians, the object
+            ],
+        );
+        assert_eq!((rows[0].labels.len(), rows[0].condemn), (0, 0.1));
+        assert_eq!(rows[1].labels, ["condemn"]);
+        assert_eq!(rows[1].condemn, 0.9, "the rule's probability");
+        assert_eq!(rows[1].holder.as_deref(), Some("israel"));
     }
 }

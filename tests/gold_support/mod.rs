@@ -1,7 +1,19 @@
 //! The gold data's annotated sentences, for tests that read it beside a
-//! component (the party matcher, the victim rule).
+//! component (the party matcher, the victim rule, the exclusion rules).
 
 use std::collections::BTreeMap;
+
+use stance::parties::{PartyMatcher, PartySet};
+
+/// The extended parties file (the parties the gold data annotates) and its
+/// matcher.
+pub fn extended_parties() -> (PartySet, PartyMatcher) {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config/parties-extended.toml");
+    let parties = PartySet::from_file(&path).expect("extended parties file");
+    let matcher = PartyMatcher::new(&parties).expect("matcher builds");
+    (parties, matcher)
+}
 
 /// One annotated sentence: its text and its gold rows by party id.
 pub struct GoldSentence {

@@ -1,0 +1,368 @@
+//! What the guidelines leave unlabelled or turn around, read from a
+//! sentence's surface: concern alone ("deeply concerned about the
+//! escalation") and humanitarian calls alone ("urged Israel to protect
+//! civilians", "called for more aid to reach Gaza") are no ceasefire call,
+//! and a denied terrorist label ("Hamas is not a terrorist organisation")
+//! is support, not condemnation. A model that reads the whole sentence
+//! takes the words of the war for a call to end it and the word
+//! "terrorist" for an attack; these are the sentences where its cue words
+//! mislead it.
+
+use super::addressee;
+use super::speaker::words;
+use crate::types::{round_score, LabelScores, Mention, CEASEFIRE, CONDEMN, NUM_LABELS, SUPPORT};
+
+/// Word beginnings of worry ("concerned", "worries", "alarmed").
+const CONCERN: &[&str] = &[
+    "concern",
+    "worr",
+    "alarm",
+    "disturb",
+    "troubl",
+    "anxi",
+    "apprehens",
+    "dismay",
+    "uneas",
+];
+
+/// Word beginnings of a humanitarian request's object: aid and its
+/// access, civilians, the law of war ("international humanitarian law").
+const HUMANITARIAN: &[&str] = &[
+    "humanitarian",
+    "civilian",
+    "corridor",
+    "food",
+    "water",
+    "fuel",
+    "medicine",
+    "medical",
+    "electricity",
+    "hospital",
+    "relief",
+];
+
+/// Whole words of the same kind ("aid" as a beginning would match "aide").
+const HUMANITARIAN_WORDS: &[&str] = &["aid"];
+
+/// Word beginnings of what a ceasefire call asks for, or of a call, or of
+/// the fighting itself: a sentence with one of them may be a ceasefire
+/// call, or may condemn the fighting, so it is left to the model.
+const CEASEFIRE_CONTENT: &[&str] = &[
+    "cease",
+    "truce",
+    "pause",
+    "restrain",
+    "proportion",
+    "de-escalat",
+    "deescalat",
+    "hostilit",
+    "halt",
+    "stop",
+    "calm",
+    "peace",
+    "armistice",
+    "cessation",
+    "silen",
+    "deal",
+    "agreement",
+    "accord",
+    "resolution",
+    "proposal",
+    "framework",
+    "stabil",
+    "bloodshed",
+    "violen",
+    "fighting",
+    "offensive",
+    "assault",
+    "invasion",
+    "operation",
+    "bomb",
+    "strike",
+    "attack",
+    "kill",
+    "massacre",
+    "genocid",
+    "crime",
+    "punish",
+    "terror",
+    "withdr",
+];
+
+/// Whole words of the same kind, too short to match as beginnings
+/// ("end" would match "endorse", "war" "warn").
+const CEASEFIRE_WORDS: &[&str] = &[
+    "end", "ends", "ended", "ending", "war", "wars", "force", "plan",
+];
+
+/// Word beginnings and whole words of a call or demand ("urged", "called
+/// for", "must"): concern with one of them may be a call.
+const CALL: &[&str] = &[
+    "urg", "call", "demand", "appeal", "press", "ask", "insist", "plead", "implor", "exhort",
+];
+const CALL_WORDS: &[&str] = &["must", "should", "need", "needs", "needed", "lay"];
+
+/// Whether `sentence` voices concern and nothing more toward the war:
+/// a word of worry, no call and nothing a ceasefire call asks for. The
+/// guidelines: "concern/worry alone ('deeply concerned by the escalation')"
+/// is not labelled.
+pub fn concern_only(sentence: &str) -> bool {
+    let words = lowercase_words(sentence);
+    any_begins(&words, CONCERN)
+        && !any_begins(&words, CEASEFIRE_CONTENT)
+        && !any_is(&words, CEASEFIRE_WORDS)
+        && !any_begins(&words, CALL)
+        && !any_is(&words, CALL_WORDS)
+}
+
+/// Whether what `sentence` asks for is humanitarian only: aid, civilians,
+/// the law of war, and no word of a ceasefire, of the fighting or of a
+/// deal. The guidelines: "humanitarian calls alone (aid access, protect
+/// civilians, IHL compliance …)" are not labelled.
+pub fn humanitarian_only(sentence: &str) -> bool {
+    let words = lowercase_words(sentence);
+    (any_begins(&words, HUMANITARIAN)
+        || any_is(&words, HUMANITARIAN_WORDS)
+        || humanitarian_law(&words))
+        && !any_begins(&words, CEASEFIRE_CONTENT)
+        && !any_is(&words, CEASEFIRE_WORDS)
+}
+
+/// Whether `mention` is the subject of a denied terrorist label: "Hamas is
+/// not a terrorist organisation", "Hamas was no terrorist group", "the
+/// movement's fighters are not terrorists". The guidelines: such a defence
+/// is support (condemn 0, support 1).
+pub fn terrorist_label_denied(sentence: &str, mention: &Mention) -> bool {
+    if mention.end > sentence.len() || !sentence.is_char_boundary(mention.end) {
+        return false;
+    }
+    let after = lowercase_words(&sentence[mention.end..]);
+    let word = |i: usize| after.get(i).map_or("", String::as_str);
+    // "Hamas leader Ismail Haniyeh is …", "the Qassam Brigades, Hamas's
+    // armed wing, is …": the verb within a few words of the name, in the
+    // same clause ("Hamas attacked Israel, which is not …" is not Hamas's).
+    let Some(mut at) = (0..5)
+        .take_while(|&i| !CLAUSE_WORDS.contains(&word(i)))
+        .find(|&i| COPULAS.contains(&word(i)))
+    else {
+        return false;
+    };
+    let verb = word(at);
+    at += 1;
+    if !verb.ends_with("n't") {
+        if !["not", "no"].contains(&word(at)) {
+            return false;
+        }
+        at += 1;
+    }
+    // "not only a terrorist group but …" keeps the label.
+    if ["only", "just", "merely", "simply"].contains(&word(at)) {
+        return false;
+    }
+    // "a terrorist", "an outright terrorist", "terrorists": the label
+    // within three words of the negation.
+    (at..at + 3).any(|i| word(i).starts_with("terrorist"))
+}
+
+const COPULAS: &[&str] = &[
+    "is", "was", "are", "were", "isn't", "wasn't", "aren't", "weren't",
+];
+
+/// Words that open another clause between a name and a verb.
+const CLAUSE_WORDS: &[&str] = &["which", "who", "that", "and", "but", "while", "whereas"];
+
+/// The guidelines' cases above applied to one sentence's scores
+/// (`scores[i]` belongs to the party whose mentions are `mentions[i]`,
+/// offsets relative to `sentence`), where they change a label at
+/// `thresholds`:
+/// - concern alone or a humanitarian request alone: no party gets the
+///   ceasefire label (probability 0);
+/// - a humanitarian request's addressee ("urged Israel to protect
+///   civilians") is asked, neither condemned nor supported (condemn and
+///   support 0);
+/// - a party whose terrorist label is denied is supported: a condemn
+///   label becomes support (support takes the condemn probability, condemn
+///   0), the model's reading of the stance kept, its direction turned.
+///
+/// Returns whether any score changed.
+pub fn apply(
+    sentence: &str,
+    mentions: &[&[Mention]],
+    scores: &mut [LabelScores],
+    thresholds: [f32; NUM_LABELS],
+) -> bool {
+    let labelled =
+        |s: &LabelScores, label: usize| round_score(s[label]) >= thresholds[label] as f64;
+    let mut changed = false;
+    if scores.iter().any(|s| labelled(s, CEASEFIRE))
+        && (concern_only(sentence) || humanitarian_only(sentence))
+    {
+        for s in scores.iter_mut() {
+            s[CEASEFIRE] = 0.0;
+        }
+        changed = true;
+    }
+    let asked = |party: &[Mention]| party.iter().any(|m| addressee::addressed(sentence, m));
+    let addressee_labelled = scores
+        .iter()
+        .zip(mentions)
+        .any(|(s, party)| (labelled(s, CONDEMN) || labelled(s, SUPPORT)) && asked(party));
+    if addressee_labelled && humanitarian_only(sentence) {
+        for (s, party) in scores.iter_mut().zip(mentions) {
+            if asked(party) {
+                s[CONDEMN] = 0.0;
+                s[SUPPORT] = 0.0;
+            }
+        }
+        changed = true;
+    }
+    for (s, party) in scores.iter_mut().zip(mentions) {
+        if labelled(s, CONDEMN) && party.iter().any(|m| terrorist_label_denied(sentence, m)) {
+            s[SUPPORT] = s[SUPPORT].max(s[CONDEMN]);
+            s[CONDEMN] = 0.0;
+            changed = true;
+        }
+    }
+    changed
+}
+
+fn lowercase_words(text: &str) -> Vec<String> {
+    words(text).into_iter().map(|(_, _, word)| word).collect()
+}
+
+fn any_begins(words: &[String], beginnings: &[&str]) -> bool {
+    words
+        .iter()
+        .any(|w| beginnings.iter().any(|b| w.starts_with(b)))
+}
+
+fn any_is(words: &[String], whole: &[&str]) -> bool {
+    words.iter().any(|w| whole.contains(&w.as_str()))
+}
+
+/// "international humanitarian law", "international law": the law of war,
+/// whose respect is a humanitarian request.
+fn humanitarian_law(words: &[String]) -> bool {
+    words
+        .windows(2)
+        .any(|pair| pair[0] == "international" && pair[1] == "law")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::score::testing::mention_of;
+
+    #[test]
+    fn concern_alone_is_not_a_call() {
+        assert!(concern_only(
+            "Russia said it was deeply concerned about the escalation between Israel and Hamas."
+        ));
+        assert!(concern_only("Egypt voiced alarm at the rising death toll."));
+        assert!(concern_only(
+            "China expressed grave concern over the situation in Gaza."
+        ));
+    }
+
+    #[test]
+    fn concern_with_a_call_or_a_ceasefire_word_is_left_to_the_model() {
+        for s in [
+            "Concerned by the escalation, France urged both sides to show restraint.",
+            "Russia is worried and called for a ceasefire.",
+            "The UN is alarmed and said the war must end.",
+            "He was troubled by the bombing of the hospital.",
+            "Nothing was said about the war.",
+        ] {
+            assert!(!concern_only(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn a_humanitarian_request_alone_is_not_a_ceasefire_call() {
+        for s in [
+            "The United States urged Israel to protect civilians and respect international humanitarian law.",
+            "Egypt called for more aid to reach the people of Gaza.",
+            "The White House told Israel to keep aid workers safe.",
+            "Jordan asked that fuel and medicine be let into the hospitals.",
+        ] {
+            assert!(humanitarian_only(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn a_humanitarian_request_with_a_ceasefire_word_is_left_to_the_model() {
+        for s in [
+            "France called for a humanitarian ceasefire in Gaza.",
+            "He urged a pause so that aid could reach civilians.",
+            "Qatar said the deal would let more aid in.",
+            "The war must end so that food can reach civilians.",
+            "Israel's strikes on civilians were condemned.",
+            "The ministry called for an end to the killing of civilians.",
+            "Russia urged both sides to stop.",
+            "It urged Israel to respond proportionately, in line with international law.",
+        ] {
+            assert!(!humanitarian_only(s), "{s}");
+        }
+        assert!(
+            !humanitarian_only("He endorsed the warning."),
+            "no aid word"
+        );
+    }
+
+    #[test]
+    fn a_denied_terrorist_label_is_found_after_its_subject() {
+        let cases = [
+            (
+                "Erdogan claimed Hamas was not a terrorist organisation.",
+                "Hamas",
+            ),
+            (
+                "Russia said Hamas is not a terrorist organisation.",
+                "Hamas",
+            ),
+            (
+                "He said Hamas leader Ismail Haniyeh is not a terrorist.",
+                "Hamas",
+            ),
+            ("Ankara holds that Hamas is no terrorist group.", "Hamas"),
+            (
+                "Its fighters, he said, aren't terrorists: Hamas isn't terrorist.",
+                "Hamas",
+            ),
+            (
+                "He said Hamas is not an outright terrorist movement.",
+                "Hamas",
+            ),
+        ];
+        for (s, name) in cases {
+            assert!(terrorist_label_denied(s, &mention_of(s, name)), "{s}");
+        }
+    }
+
+    #[test]
+    fn a_terrorist_label_that_stands_is_not_denied() {
+        let cases = [
+            ("Canada says Hamas is a terrorist organisation.", "Hamas"),
+            (
+                "Hamas is not only a terrorist group but a death cult.",
+                "Hamas",
+            ),
+            (
+                "Russia has not designated Hamas a terrorist group.",
+                "Russia",
+            ),
+            ("Israel is not alone in calling Hamas terrorists.", "Israel"),
+            (
+                "Hamas attacked; it is not clear who the terrorists were.",
+                "Hamas",
+            ),
+            (
+                "Hamas attacked Israel, which is not a terrorist state.",
+                "Hamas",
+            ),
+        ];
+        for (s, name) in cases {
+            assert!(!terrorist_label_denied(s, &mention_of(s, name)), "{s}");
+        }
+    }
+}

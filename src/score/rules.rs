@@ -1,0 +1,156 @@
+//! The guidelines' rules applied to one sentence's scores after the model:
+//! each reads the sentence's surface (or the parties file) and changes a
+//! label only where the guidelines decide it and the model reads the cue
+//! words the wrong way. The holder is decided from the model's own scores,
+//! before them; every model (trained or zero-shot) gets them, in `score`,
+//! `eval` and training's figures alike, through [`super::rows`].
+
+use super::rows::SentenceTargets;
+use super::{addressee, condemnation, exclusion, victim};
+use super::{RequestScores, Scorer};
+use crate::parties::PartySet;
+use crate::types::{round_score, LabelScores, CEASEFIRE, CONDEMN};
+
+/// A sentence's scores after every rule, in order: the addressee rule, the
+/// victim rule, the object of a condemnation, the exclusions, the
+/// belligerents.
+pub fn after_model(
+    text: &str,
+    sentence: &SentenceTargets,
+    scores: &[RequestScores],
+    scorer: &Scorer,
+    parties: &PartySet,
+) -> Vec<RequestScores> {
+    let mut scores = addressee_rule(text, sentence, scores, scorer, parties);
+    victim_rule(text, sentence, &mut scores, scorer);
+    condemnation_rule(text, sentence, &mut scores);
+    exclusion_rule(text, sentence, &mut scores, scorer);
+    belligerent_rule(sentence, &mut scores, scorer, parties);
+    scores
+}
+
+/// The guidelines' addressee rule for ceasefire
+/// ([`addressee::confine_to_addressees`]); the model's own scores decide
+/// the holder, before it.
+fn addressee_rule(
+    text: &str,
+    sentence: &SentenceTargets,
+    scores: &[RequestScores],
+    scorer: &Scorer,
+    parties: &PartySet,
+) -> Vec<RequestScores> {
+    let mut scores = scores.to_vec();
+    let threshold = scorer.thresholds()[CEASEFIRE];
+    // Most sentences have no ceasefire label: no call to confine, so no
+    // word scans.
+    if !scores
+        .iter()
+        .any(|s| round_score(s.labels[CEASEFIRE]) >= threshold as f64)
+    {
+        return scores;
+    }
+    let mentions = sentence.mentions();
+    let addressed_with: Vec<Vec<usize>> = sentence
+        .targets
+        .iter()
+        .map(|t| {
+            let with = &parties.parties[t.party].addressed_with;
+            (sentence.targets.iter().enumerate())
+                .filter(|(_, other)| with.contains(&parties.parties[other.party].id))
+                .map(|(j, _)| j)
+                .collect()
+        })
+        .collect();
+    let mut ceasefire: Vec<f32> = scores.iter().map(|s| s.labels[CEASEFIRE]).collect();
+    if addressee::confine_to_addressees(text, &mentions, &addressed_with, &mut ceasefire, threshold)
+    {
+        for (s, c) in scores.iter_mut().zip(ceasefire) {
+            s.labels[CEASEFIRE] = c;
+        }
+    }
+    scores
+}
+
+/// The victim rule ([`victim::victim_only`]): a party named only as the one
+/// attacked ("condemned the attacks by Hamas on Israel") loses a condemn
+/// label to the attack's agent, as the guidelines read it: its condemn
+/// probability becomes 0. Only labelled rows are read (most rows have no
+/// condemn label: no word scans), so a victim's score under the threshold
+/// stays the model's.
+fn victim_rule(
+    text: &str,
+    sentence: &SentenceTargets,
+    scores: &mut [RequestScores],
+    scorer: &Scorer,
+) {
+    let threshold = scorer.thresholds()[CONDEMN] as f64;
+    for (target, s) in sentence.targets.iter().zip(scores.iter_mut()) {
+        if round_score(s.labels[CONDEMN]) >= threshold
+            && victim::victim_only(text, &target.mentions)
+        {
+            s.labels[CONDEMN] = 0.0;
+        }
+    }
+}
+
+/// The probability a party named as the object of a condemnation gets at
+/// least: about the share of such (sentence, party) pairs that the
+/// annotators condemn in train and silver (39 of 41, 0.95), rounded down
+/// to leave room for text unlike theirs. `tests/condemnation.rs` checks
+/// the share on all the gold data (dev too: 4 of 4).
+pub const CONDEMNED_OBJECT_PROBABILITY: f32 = 0.9;
+
+/// The object of a condemnation ([`condemnation::condemned_object`]: "Israel
+/// condemned the attack by the Palestinians", "accused Russia of …") is
+/// condemned whoever it is: its condemn probability is at least
+/// [`CONDEMNED_OBJECT_PROBABILITY`]. The model misses such condemnations of
+/// parties the training news seldom condemns; the words name the target
+/// whatever its habitual role.
+fn condemnation_rule(text: &str, sentence: &SentenceTargets, scores: &mut [RequestScores]) {
+    for (target, s) in sentence.targets.iter().zip(scores.iter_mut()) {
+        if s.labels[CONDEMN] < CONDEMNED_OBJECT_PROBABILITY
+            && (target.mentions.iter()).any(|m| condemnation::condemned_object(text, m))
+        {
+            s.labels[CONDEMN] = CONDEMNED_OBJECT_PROBABILITY;
+        }
+    }
+}
+
+/// The guidelines' do-not-label and turned-around cases
+/// ([`exclusion::apply`]): concern alone and humanitarian requests alone
+/// are no ceasefire call, a humanitarian request's addressee is neither
+/// condemned nor supported, a denied terrorist label is support. After the
+/// other rules, on their scores; the holder stays the model's.
+fn exclusion_rule(
+    text: &str,
+    sentence: &SentenceTargets,
+    scores: &mut [RequestScores],
+    scorer: &Scorer,
+) {
+    let mentions = sentence.mentions();
+    let mut labels: Vec<LabelScores> = scores.iter().map(|s| s.labels).collect();
+    if exclusion::apply(text, &mentions, &mut labels, scorer.thresholds()) {
+        for (s, l) in scores.iter_mut().zip(labels) {
+            s.labels = l;
+        }
+    }
+}
+
+/// The guidelines give a ceasefire call to the belligerents only: where
+/// the parties file marks them ([`PartySet::ceasefire_target`]), another
+/// party's ceasefire label goes (probability 0; "Washington demanded a
+/// ceasefire in Gaza" is no call on Russia, nor on Hezbollah).
+fn belligerent_rule(
+    sentence: &SentenceTargets,
+    scores: &mut [RequestScores],
+    scorer: &Scorer,
+    parties: &PartySet,
+) {
+    let threshold = scorer.thresholds()[CEASEFIRE] as f64;
+    for (target, s) in sentence.targets.iter().zip(scores.iter_mut()) {
+        if round_score(s.labels[CEASEFIRE]) >= threshold && !parties.ceasefire_target(target.party)
+        {
+            s.labels[CEASEFIRE] = 0.0;
+        }
+    }
+}
