@@ -95,7 +95,8 @@ enum Item {
 /// What the rows look like; bump when a row of the same input changes
 /// (a new column, another holder rule), so that `--resume` never splices
 /// rows of two program versions.
-const ROW_FORMAT: &str = "rows/3 (holder, addressee rule)";
+const ROW_FORMAT: &str =
+    "rows/4 (holder; the addressee, victim, condemnation, exclusion and belligerent rules)";
 
 /// Digest of what decides the output, so `--resume` refuses to mix runs:
 /// `inputs=… model=… parties=… format=…`, each part a short SHA-256, so that
