@@ -23,26 +23,10 @@ const TOLERANCE: f64 = 0.05;
 
 #[test]
 fn annotators_condemn_the_object_of_a_condemnation() {
-    let (parties, matcher) = gold_support::extended_parties();
-    let (mut pairs, mut condemned) = (0, 0);
-    for split in ["train", "silver", "dev"] {
-        for sentence in gold_support::sentences(split) {
-            for found in matcher.find(&sentence.text) {
-                if !(found.mentions.iter()).any(|m| condemned_object(&sentence.text, m)) {
-                    continue;
-                }
-                let id = &parties.parties[found.party].id;
-                // Closed world: a party without a gold row is not condemned.
-                let is_condemned = sentence.rows.get(id).is_some_and(|row| row["condemn"] == 1);
-                pairs += 1;
-                condemned += usize::from(is_condemned);
-                println!(
-                    "{split} {} {id} condemned={is_condemned}: {}",
-                    sentence.key, sentence.text
-                );
-            }
-        }
-    }
+    let (pairs, condemned) = gold_support::pairs_where(
+        |text, mentions| mentions.iter().any(|m| condemned_object(text, m)),
+        |row| row["condemn"] == 1,
+    );
     let share = condemned as f64 / pairs.max(1) as f64;
     println!(
         "condemned-object pairs: {pairs}, condemned by the annotators: {condemned} ({share:.3})"

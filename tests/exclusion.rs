@@ -56,31 +56,10 @@ fn annotators_give_no_ceasefire_to_concern_or_humanitarian_requests_alone() {
 
 #[test]
 fn annotators_neither_condemn_nor_support_a_humanitarian_request_s_addressee() {
-    let (parties, matcher) = gold_support::extended_parties();
-    let (mut pairs, mut labelled_pairs) = (0, 0);
-    for split in ["train", "silver", "dev"] {
-        for sentence in gold_support::sentences(split) {
-            if !humanitarian_only(&sentence.text) {
-                continue;
-            }
-            for found in matcher.find(&sentence.text) {
-                if !found.mentions.iter().any(|m| addressed(&sentence.text, m)) {
-                    continue;
-                }
-                let id = &parties.parties[found.party].id;
-                let is_labelled = sentence
-                    .rows
-                    .get(id)
-                    .is_some_and(|row| labelled(row, "condemn") || labelled(row, "support"));
-                pairs += 1;
-                labelled_pairs += usize::from(is_labelled);
-                println!(
-                    "{split} {} {id} labelled={is_labelled}: {}",
-                    sentence.key, sentence.text
-                );
-            }
-        }
-    }
+    let (pairs, labelled_pairs) = gold_support::pairs_where(
+        |text, mentions| humanitarian_only(text) && mentions.iter().any(|m| addressed(text, m)),
+        |row| labelled(row, "condemn") || labelled(row, "support"),
+    );
     println!("addressees: {pairs}, condemned or supported: {labelled_pairs}");
     assert!(
         pairs >= 5,

@@ -19,26 +19,7 @@ const MIN_PAIRS: usize = 40;
 
 #[test]
 fn annotators_almost_never_condemn_the_victim_of_an_attack() {
-    let (parties, matcher) = gold_support::extended_parties();
-    let (mut pairs, mut condemned) = (0, 0);
-    for split in ["train", "silver", "dev"] {
-        for sentence in gold_support::sentences(split) {
-            for found in matcher.find(&sentence.text) {
-                if !victim_only(&sentence.text, &found.mentions) {
-                    continue;
-                }
-                let id = &parties.parties[found.party].id;
-                // Closed world: a party without a gold row is not condemned.
-                let is_condemned = sentence.rows.get(id).is_some_and(|row| row["condemn"] == 1);
-                pairs += 1;
-                condemned += usize::from(is_condemned);
-                println!(
-                    "{split} {} {id} condemned={is_condemned}: {}",
-                    sentence.key, sentence.text
-                );
-            }
-        }
-    }
+    let (pairs, condemned) = gold_support::pairs_where(victim_only, |row| row["condemn"] == 1);
     let share = condemned as f64 / pairs.max(1) as f64;
     println!("victim-only pairs: {pairs}, condemned by the annotators: {condemned} ({share:.3})");
     assert!(pairs >= MIN_PAIRS, "only {pairs} victim-only pairs found");

@@ -21,7 +21,8 @@ pub fn after_model(
     scorer: &Scorer,
     parties: &PartySet,
 ) -> Vec<RequestScores> {
-    let mut scores = addressee_rule(text, sentence, scores, scorer, parties);
+    let mut scores = scores.to_vec();
+    addressee_rule(text, sentence, &mut scores, scorer, parties);
     victim_rule(text, sentence, &mut scores, scorer);
     condemnation_rule(text, sentence, &mut scores);
     exclusion_rule(text, sentence, &mut scores, scorer);
@@ -30,16 +31,14 @@ pub fn after_model(
 }
 
 /// The guidelines' addressee rule for ceasefire
-/// ([`addressee::confine_to_addressees`]); the model's own scores decide
-/// the holder, before it.
+/// ([`addressee::confine_to_addressees`]).
 fn addressee_rule(
     text: &str,
     sentence: &SentenceTargets,
-    scores: &[RequestScores],
+    scores: &mut [RequestScores],
     scorer: &Scorer,
     parties: &PartySet,
-) -> Vec<RequestScores> {
-    let mut scores = scores.to_vec();
+) {
     let threshold = scorer.thresholds()[CEASEFIRE];
     // Most sentences have no ceasefire label: no call to confine, so no
     // word scans.
@@ -47,7 +46,7 @@ fn addressee_rule(
         .iter()
         .any(|s| round_score(s.labels[CEASEFIRE]) >= threshold as f64)
     {
-        return scores;
+        return;
     }
     let mentions = sentence.mentions();
     let addressed_with: Vec<Vec<usize>> = sentence
@@ -68,7 +67,6 @@ fn addressee_rule(
             s.labels[CEASEFIRE] = c;
         }
     }
-    scores
 }
 
 /// The victim rule ([`victim::victim_only`]): a party named only as the one

@@ -1,9 +1,13 @@
 //! The gold data's annotated sentences, for tests that read it beside a
 //! component (the party matcher, the victim rule, the exclusion rules).
 
+// Each test crate that includes this module uses part of it.
+#![allow(dead_code)]
+
 use std::collections::BTreeMap;
 
 use stance::parties::{PartyMatcher, PartySet};
+use stance::types::Mention;
 
 /// The extended parties file (the parties the gold data annotates) and its
 /// matcher.
@@ -50,4 +54,34 @@ pub fn sentences(split: &str) -> Vec<GoldSentence> {
         sentence.rows.insert(party, row);
     }
     by_key.into_values().collect()
+}
+
+/// Of the (annotated sentence, party the extended matcher finds) pairs of
+/// train, silver and dev for which `select(sentence, mentions)` holds, how
+/// many there are and how many `labelled(gold row)` (a party without a
+/// gold row is gold 0: closed world). Prints each pair (`--nocapture`).
+pub fn pairs_where(
+    select: impl Fn(&str, &[Mention]) -> bool,
+    labelled: impl Fn(&serde_json::Value) -> bool,
+) -> (usize, usize) {
+    let (parties, matcher) = extended_parties();
+    let (mut pairs, mut labelled_pairs) = (0, 0);
+    for split in ["train", "silver", "dev"] {
+        for sentence in sentences(split) {
+            for found in matcher.find(&sentence.text) {
+                if !select(&sentence.text, &found.mentions) {
+                    continue;
+                }
+                let id = &parties.parties[found.party].id;
+                let is_labelled = sentence.rows.get(id).is_some_and(&labelled);
+                pairs += 1;
+                labelled_pairs += usize::from(is_labelled);
+                println!(
+                    "{split} {} {id} labelled={is_labelled}: {}",
+                    sentence.key, sentence.text
+                );
+            }
+        }
+    }
+    (pairs, labelled_pairs)
 }
