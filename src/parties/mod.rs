@@ -105,7 +105,7 @@ pub struct Party {
     /// give ceasefire to the belligerents only ("a sentence where Russia
     /// calls for a ceasefire has ceasefire=0 on the russia row"); where a
     /// file marks any party, the others never get the label (see
-    /// `score::rows`). A file that marks none leaves ceasefire to the model.
+    /// `score::rules`). A file that marks none leaves ceasefire to the model.
     pub belligerent: bool,
 }
 

@@ -13,9 +13,25 @@ use crate::types::Mention;
 
 /// Word beginnings of verbs and nouns of condemnation ("condemned",
 /// "condemnation", "accused", "blamed", "criticised", "decried").
-const CONDEMNATION: &[&str] = &[
-    "condemn", "denounc", "accus", "blam", "criticis", "criticiz", "slam", "lambast", "decri",
-    "decry", "castigat", "rebuk", "censur", "chastis", "assail", "excoriat", "vilif",
+pub(super) const CONDEMNATION: &[&str] = &[
+    "condemn",
+    "denounc",
+    "denunciat",
+    "accus",
+    "blam",
+    "criticis",
+    "criticiz",
+    "slam",
+    "lambast",
+    "decri",
+    "decry",
+    "castigat",
+    "rebuk",
+    "censur",
+    "chastis",
+    "assail",
+    "excoriat",
+    "vilif",
 ];
 
 /// Acts whose agent follows "by" ("condemned the attack by Hamas") and
@@ -53,16 +69,16 @@ const ACTS: &[&str] = &[
 
 /// Words that may stand between the condemnation and its object: articles,
 /// adverbs of degree, the adjectives of a condemned act, an office of the
-/// party ("the government of Israel").
+/// party. Not "of" after an act ("the bombing of Gaza", "the killing of
+/// Palestinians" name the victim), not "in" (a place: "war crimes in Gaza",
+/// "condemnation in Washington"), not "and" (a new clause may follow:
+/// "condemned the attack and Israel vowed revenge").
 const FILLER: &[&str] = &[
     "the",
-    "of",
     "its",
     "their",
     "his",
     "her",
-    "in",
-    "and",
     "both",
     "also",
     "again",
@@ -95,6 +111,22 @@ const FILLER: &[&str] = &[
     "leaders",
     "forces",
     "army",
+    "oct",
+];
+
+/// Words after which "of" names the party itself: a noun of condemnation
+/// ("condemnation of Israel") or an office ("the government of Israel").
+const OF_PARTY: &[&str] = &[
+    "condemnation",
+    "condemnations",
+    "denunciation",
+    "criticism",
+    "regime",
+    "government",
+    "leadership",
+    "leaders",
+    "forces",
+    "army",
 ];
 
 /// Words that deny the condemnation when they stand just before it
@@ -106,18 +138,29 @@ const NEGATION: &[&str] = &[
     "no",
     "refused",
     "refuses",
+    "refusing",
     "refusal",
     "failed",
     "fails",
+    "failing",
     "failure",
     "declined",
     "declines",
+    "declining",
+    "refrained",
+    "refrains",
+    "yet",
+    "short",
     "without",
     "reluctant",
     "reluctance",
+    "cannot",
+    "can't",
     "didn't",
     "doesn't",
     "don't",
+    "hasn't",
+    "haven't",
     "won't",
     "wouldn't",
 ];
@@ -127,30 +170,43 @@ const REACH: usize = 8;
 
 /// Whether `mention` (offsets relative to `sentence`) is the object of a
 /// condemnation: a verb or noun of condemnation, then only articles,
-/// adjectives of an act, the act itself and "by" after it, then the
-/// mention, within one clause (no comma or other break between) and not denied ("did not condemn …"). "By"
+/// adjectives of an act, the act itself and "by" after it ("of" only after
+/// a noun of condemnation or an office), then the mention, within one clause (no comma or other break between) and not denied ("did not condemn …"). "By"
 /// right after the verb names the one who condemns ("condemned by the
 /// United States"), not its object.
 pub fn condemned_object(sentence: &str, mention: &Mention) -> bool {
     if mention.start > sentence.len() || !sentence.is_char_boundary(mention.start) {
         return false;
     }
-    let before = words(&sentence[..mention.start]);
+    // "didn’t" reads as "didn't".
+    let before: Vec<(usize, usize, String)> = words(&sentence[..mention.start])
+        .into_iter()
+        .map(|(start, end, word)| (start, end, word.replace('’', "'")))
+        .collect();
     let word = |i: usize| before[i].2.as_str();
     for at in (before.len().saturating_sub(REACH)..before.len()).rev() {
         if CONDEMNATION.iter().any(|stem| word(at).starts_with(stem)) {
             let between: Vec<&str> = (at + 1..before.len()).map(word).collect();
-            let agent_follows_act = between
-                .iter()
-                .enumerate()
-                .all(|(i, &w)| w != "by" || (i > 0 && ACTS.contains(&between[i - 1])));
-            let denied = (at.saturating_sub(3)..at).any(|i| NEGATION.contains(&word(i)));
+            let previous = |i: usize| if i == 0 { word(at) } else { between[i - 1] };
+            // "by" names an act's agent ("the attack by Hamas"), not the one
+            // condemning ("condemned by the United States"); "of" names the
+            // party after a noun of condemnation or an office only.
+            let linked = between.iter().enumerate().all(|(i, &w)| match w {
+                "by" => i > 0 && ACTS.contains(&previous(i)),
+                "of" => OF_PARTY.contains(&previous(i)),
+                _ => true,
+            });
+            // "did not condemn", "refused to condemn"; but "not only
+            // condemned" condemns.
+            let denied = (at.saturating_sub(3)..at).any(|i| {
+                NEGATION.contains(&word(i)) && !(word(i) == "not" && word(i + 1) == "only")
+            });
             let clause_break = sentence[before[at].0..mention.start]
-                .contains([',', ';', ':', '!', '?', '"', '“', '”', '(']);
-            return agent_follows_act && !denied && !clause_break;
+                .contains([',', ';', ':', '.', '!', '?', '"', '“', '”', '(', '—', '–']);
+            return linked && !denied && !clause_break;
         }
         let w = word(at);
-        if !(ACTS.contains(&w) || FILLER.contains(&w) || w == "by") {
+        if !(ACTS.contains(&w) || FILLER.contains(&w) || w == "by" || w == "of") {
             return false;
         }
     }
@@ -191,6 +247,15 @@ mod tests {
                 "Israel",
             ),
             ("Erdan slams Russia for hosting Hamas.", "Russia"),
+            (
+                "The EU not only condemned Hamas but cut its funds.",
+                "Hamas",
+            ),
+            (
+                "They accused the government of Israel of war crimes.",
+                "Israel",
+            ),
+            ("It voiced its denunciation of Israel.", "Israel"),
         ];
         for (s, name) in cases {
             assert!(object(s, name), "{s}");
@@ -216,6 +281,28 @@ mod tests {
                 "British",
             ),
             ("Hamas praised Russia.", "Russia"),
+            ("Erdogan condemned the bombing of Gaza.", "Gaza"),
+            (
+                "Egypt condemned the killing of Palestinians.",
+                "Palestinians",
+            ),
+            ("Israel has been accused of war crimes in Gaza.", "Gaza"),
+            ("The strikes drew condemnation in Washington.", "Washington"),
+            (
+                "Egypt condemned the attack and Israel vowed revenge.",
+                "Israel",
+            ),
+            (
+                "Russia was criticised for failing to condemn Hamas.",
+                "Hamas",
+            ),
+            ("Moscow has yet to condemn Hamas.", "Hamas"),
+            ("It stopped short of condemning Hamas.", "Hamas"),
+            ("Russia didn’t condemn Hamas.", "Hamas"),
+            (
+                "Biden condemned the attacks — Israel has the right to act.",
+                "Israel",
+            ),
         ];
         for (s, name) in cases {
             assert!(!object(s, name), "{s}");

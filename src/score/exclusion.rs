@@ -9,6 +9,7 @@
 //! mislead it.
 
 use super::addressee;
+use super::condemnation::CONDEMNATION;
 use super::speaker::words;
 use crate::types::{round_score, LabelScores, Mention, CEASEFIRE, CONDEMN, NUM_LABELS, SUPPORT};
 
@@ -33,16 +34,15 @@ const HUMANITARIAN: &[&str] = &[
     "corridor",
     "food",
     "water",
-    "fuel",
     "medicine",
     "medical",
     "electricity",
     "hospital",
-    "relief",
 ];
 
-/// Whole words of the same kind ("aid" as a beginning would match "aide").
-const HUMANITARIAN_WORDS: &[&str] = &["aid"];
+/// Whole words of the same kind ("aid" as a beginning would match "aide";
+/// ("fuel" and "relief" likewise: "fuelling the war", "relieved").
+const HUMANITARIAN_WORDS: &[&str] = &["aid", "fuel", "relief"];
 
 /// Word beginnings of what a ceasefire call asks for, or of a call, or of
 /// the fighting itself: a sentence with one of them may be a ceasefire
@@ -52,6 +52,8 @@ const CEASEFIRE_CONTENT: &[&str] = &[
     "truce",
     "pause",
     "restrain",
+    "self-restrain",
+    "refrain",
     "proportion",
     "de-escalat",
     "deescalat",
@@ -89,6 +91,12 @@ const CEASEFIRE_CONTENT: &[&str] = &[
     "withdr",
 ];
 
+/// Word beginnings a humanitarian request may not have beside it either
+/// ("avoid escalation", "retaliation", "a ground incursion": a call for
+/// restraint), though concern alone may ("concerned about the
+/// escalation").
+const RESTRAINT_OBJECTS: &[&str] = &["escalat", "retaliat", "incursion", "invad"];
+
 /// Whole words of the same kind, too short to match as beginnings
 /// ("end" would match "endorse", "war" "warn").
 const CEASEFIRE_WORDS: &[&str] = &[
@@ -125,6 +133,7 @@ pub fn humanitarian_only(sentence: &str) -> bool {
         || any_is(&words, HUMANITARIAN_WORDS)
         || humanitarian_law(&words))
         && !any_begins(&words, CEASEFIRE_CONTENT)
+        && !any_begins(&words, RESTRAINT_OBJECTS)
         && !any_is(&words, CEASEFIRE_WORDS)
 }
 
@@ -155,8 +164,10 @@ pub fn terrorist_label_denied(sentence: &str, mention: &Mention) -> bool {
         }
         at += 1;
     }
-    // "not only a terrorist group but …" keeps the label.
-    if ["only", "just", "merely", "simply"].contains(&word(at)) {
+    // "not only a terrorist group but …", "no less a terrorist group than
+    // …", "no ordinary terrorist group", "not the only terrorist group"
+    // keep the label.
+    if (at..at + 2).any(|i| KEEPS_LABEL.contains(&word(i))) {
         return false;
     }
     // "a terrorist", "an outright terrorist", "terrorists": the label
@@ -166,6 +177,19 @@ pub fn terrorist_label_denied(sentence: &str, mention: &Mention) -> bool {
 
 const COPULAS: &[&str] = &[
     "is", "was", "are", "were", "isn't", "wasn't", "aren't", "weren't",
+];
+
+/// Words after a negation that keep the label it seems to deny.
+const KEEPS_LABEL: &[&str] = &[
+    "only",
+    "just",
+    "merely",
+    "simply",
+    "mere",
+    "less",
+    "more",
+    "ordinary",
+    "different",
 ];
 
 /// Words that open another clause between a name and a verb.
@@ -179,10 +203,13 @@ const CLAUSE_WORDS: &[&str] = &["which", "who", "that", "and", "but", "while", "
 ///   ceasefire label (probability 0);
 /// - a humanitarian request's addressee ("urged Israel to protect
 ///   civilians") is asked, neither condemned nor supported (condemn and
-///   support 0);
+///   support 0), unless the sentence also has a word of condemnation or
+///   support ("…, accusing it of hypocrisy"): then the stance may be
+///   another clause's;
 /// - a party whose terrorist label is denied is supported: a condemn
-///   label becomes support (support takes the condemn probability, condemn
-///   0), the model's reading of the stance kept, its direction turned.
+///   label becomes support (support at least the condemn probability,
+///   condemn 0), the model's reading of the stance kept, its direction
+///   turned.
 ///
 /// Returns whether any score changed.
 pub fn apply(
@@ -207,7 +234,7 @@ pub fn apply(
         .iter()
         .zip(mentions)
         .any(|(s, party)| (labelled(s, CONDEMN) || labelled(s, SUPPORT)) && asked(party));
-    if addressee_labelled && humanitarian_only(sentence) {
+    if addressee_labelled && humanitarian_only(sentence) && !stance_words(sentence) {
         for (s, party) in scores.iter_mut().zip(mentions) {
             if asked(party) {
                 s[CONDEMN] = 0.0;
@@ -226,8 +253,12 @@ pub fn apply(
     changed
 }
 
+/// The words of `text`, lowercase, "isn’t" read as "isn't".
 fn lowercase_words(text: &str) -> Vec<String> {
-    words(text).into_iter().map(|(_, _, word)| word).collect()
+    words(text)
+        .into_iter()
+        .map(|(_, _, word)| word.replace('’', "'"))
+        .collect()
 }
 
 fn any_begins(words: &[String], beginnings: &[&str]) -> bool {
@@ -239,6 +270,20 @@ fn any_begins(words: &[String], beginnings: &[&str]) -> bool {
 fn any_is(words: &[String], whole: &[&str]) -> bool {
     words.iter().any(|w| whole.contains(&w.as_str()))
 }
+
+/// Whether `sentence` has a word of condemnation or support ("accusing",
+/// "condemned", "backing", "solidarity"): a stance a clause beside a
+/// humanitarian request may hold.
+fn stance_words(sentence: &str) -> bool {
+    let words = lowercase_words(sentence);
+    any_begins(&words, CONDEMNATION)
+        || any_begins(&words, SUPPORT_BEGINNINGS)
+        || any_is(&words, SUPPORT_WORDS)
+}
+
+/// Word beginnings and whole words of support.
+const SUPPORT_BEGINNINGS: &[&str] = &["support", "solidarity", "prais", "hail", "endors"];
+const SUPPORT_WORDS: &[&str] = &["back", "backs", "backed", "backing", "stand", "stands"];
 
 /// "international humanitarian law", "international law": the law of war,
 /// whose respect is a humanitarian request.
@@ -300,6 +345,8 @@ mod tests {
             "The ministry called for an end to the killing of civilians.",
             "Russia urged both sides to stop.",
             "It urged Israel to respond proportionately, in line with international law.",
+            "Japan urged Israel to exercise self-restraint and protect civilians.",
+            "He urged Israel to refrain from a ground incursion that would endanger civilians.",
         ] {
             assert!(!humanitarian_only(s), "{s}");
         }
@@ -364,5 +411,19 @@ mod tests {
         for (s, name) in cases {
             assert!(!terrorist_label_denied(s, &mention_of(s, name)), "{s}");
         }
+    }
+
+    #[test]
+    fn a_humanitarian_request_s_addressee_keeps_a_stance_of_another_clause() {
+        let s = "Erdogan urged Israel to respect international law, accusing it of hypocrisy.";
+        let israel = [mention_of(s, "Israel")];
+        let mut scores = [[0.8, 0.0, 0.0]];
+        apply(s, &[&israel], &mut scores, [0.5; 3]);
+        assert_eq!(scores[0][CONDEMN], 0.8);
+        let s = "Erdogan urged Israel to respect international law.";
+        let israel = [mention_of(s, "Israel")];
+        let mut scores = [[0.8, 0.6, 0.7]];
+        assert!(apply(s, &[&israel], &mut scores, [0.5; 3]));
+        assert_eq!(scores[0], [0.0, 0.0, 0.0]);
     }
 }
