@@ -105,22 +105,12 @@ const FILLER: &[&str] = &[
     "october",
     "7",
     "military",
-    "regime",
-    "government",
-    "leadership",
-    "leaders",
-    "forces",
-    "army",
     "oct",
 ];
 
-/// Words after which "of" names the party itself: a noun of condemnation
-/// ("condemnation of Israel") or an office ("the government of Israel").
-const OF_PARTY: &[&str] = &[
-    "condemnation",
-    "condemnations",
-    "denunciation",
-    "criticism",
+/// Offices that stand for their party ("condemned the Israeli government",
+/// "the government of Israel").
+const OFFICES: &[&str] = &[
     "regime",
     "government",
     "leadership",
@@ -128,6 +118,10 @@ const OF_PARTY: &[&str] = &[
     "forces",
     "army",
 ];
+
+/// Nouns of condemnation after which "of" names the party itself
+/// ("condemnation of Israel"), as it does after an office.
+const OF_PARTY: &[&str] = &["condemnation", "condemnations", "denunciation", "criticism"];
 
 /// Words that deny the condemnation when they stand just before it
 /// ("refused to condemn Hamas", "did not condemn"): the guidelines give no
@@ -193,7 +187,7 @@ pub fn condemned_object(sentence: &str, mention: &Mention) -> bool {
             // party after a noun of condemnation or an office only.
             let linked = between.iter().enumerate().all(|(i, &w)| match w {
                 "by" => i > 0 && ACTS.contains(&previous(i)),
-                "of" => OF_PARTY.contains(&previous(i)),
+                "of" => OF_PARTY.contains(&previous(i)) || OFFICES.contains(&previous(i)),
                 _ => true,
             });
             // "did not condemn", "refused to condemn"; but "not only
@@ -206,7 +200,12 @@ pub fn condemned_object(sentence: &str, mention: &Mention) -> bool {
             return linked && !denied && !clause_break;
         }
         let w = word(at);
-        if !(ACTS.contains(&w) || FILLER.contains(&w) || w == "by" || w == "of") {
+        if !(ACTS.contains(&w)
+            || FILLER.contains(&w)
+            || OFFICES.contains(&w)
+            || w == "by"
+            || w == "of")
+        {
             return false;
         }
     }
