@@ -5,7 +5,7 @@
 //! before them; every model (trained or zero-shot) gets them, in `score`,
 //! `eval` and training's figures alike, through [`super::rows`].
 
-use super::rows::SentenceTargets;
+use super::rows::{SentenceTargets, Target};
 use super::{addressee, condemnation, exclusion, victim};
 use super::{RequestScores, Scorer};
 use crate::parties::PartySet;
@@ -81,12 +81,25 @@ fn victim_rule(
     scores: &mut [RequestScores],
     scorer: &Scorer,
 ) {
-    let threshold = scorer.thresholds()[CONDEMN] as f64;
+    take_label_where(sentence, scores, scorer, CONDEMN, |target| {
+        victim::victim_only(text, &target.mentions)
+    });
+}
+
+/// Sets `label`'s probability to 0 on every row that has the label and
+/// whose target `takes` holds: the word scans run only where a label is at
+/// stake, and a score under the threshold stays the model's.
+fn take_label_where(
+    sentence: &SentenceTargets,
+    scores: &mut [RequestScores],
+    scorer: &Scorer,
+    label: usize,
+    takes: impl Fn(&Target) -> bool,
+) {
+    let threshold = scorer.thresholds()[label] as f64;
     for (target, s) in sentence.targets.iter().zip(scores.iter_mut()) {
-        if round_score(s.labels[CONDEMN]) >= threshold
-            && victim::victim_only(text, &target.mentions)
-        {
-            s.labels[CONDEMN] = 0.0;
+        if round_score(s.labels[label]) >= threshold && takes(target) {
+            s.labels[label] = 0.0;
         }
     }
 }
@@ -144,11 +157,7 @@ fn belligerent_rule(
     scorer: &Scorer,
     parties: &PartySet,
 ) {
-    let threshold = scorer.thresholds()[CEASEFIRE] as f64;
-    for (target, s) in sentence.targets.iter().zip(scores.iter_mut()) {
-        if round_score(s.labels[CEASEFIRE]) >= threshold && !parties.ceasefire_target(target.party)
-        {
-            s.labels[CEASEFIRE] = 0.0;
-        }
-    }
+    take_label_where(sentence, scores, scorer, CEASEFIRE, |target| {
+        !parties.ceasefire_target(target.party)
+    });
 }
