@@ -11,7 +11,9 @@ use std::path::Path;
 use std::process::Command;
 
 use reliability_support::{repo, BIN};
-use stance::score::rules::CONDEMNED_OBJECT_PROBABILITY;
+use stance::score::rules::{
+    CONDEMNED_OBJECT_PROBABILITY, RENOUNCED_FORCE_PROBABILITY, SUPPORTED_OBJECT_PROBABILITY,
+};
 use stance::types::round_score;
 
 fn score(model: &Path, out: &Path) -> Vec<serde_json::Value> {
@@ -78,9 +80,13 @@ fn the_shipped_offset_shifts_scores_and_keeps_the_raw_decision() {
         assert_eq!(x["holder"], y["holder"]);
         for (l, label) in ["condemn", "support", "ceasefire"].iter().enumerate() {
             let (p, q) = (x[label].as_f64().unwrap(), y[label].as_f64().unwrap());
-            // A score the condemnation rule raised is the rule's floor, not the
-            // model's.
-            let by_rule = l == 0 && q == round_score(CONDEMNED_OBJECT_PROBABILITY);
+            // A score a rule raised is the rule's floor, not the model's.
+            let floor = [
+                CONDEMNED_OBJECT_PROBABILITY,
+                SUPPORTED_OBJECT_PROBABILITY,
+                RENOUNCED_FORCE_PROBABILITY,
+            ][l];
+            let by_rule = q == round_score(floor);
             if (0.02..0.98).contains(&p) && (0.02..0.98).contains(&q) && !by_rule {
                 let expected = logit(p) - offset[l] / temperature[l];
                 assert!(

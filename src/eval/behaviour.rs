@@ -19,6 +19,14 @@ use crate::types::LABELS;
 /// The suite kept in the repository.
 pub const SUITE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/behaviour/suite.toml");
 
+/// The paraphrase set: the suite's categories in other words and other
+/// surface forms, written after the rules after the model, to measure how
+/// far they reach beyond the suite's wording.
+pub const PARAPHRASE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/behaviour/paraphrase.toml"
+);
+
 /// Sentences of a multi-sentence case are joined by this in `text`.
 const SENTENCE_BREAK: &str = " || ";
 

@@ -107,6 +107,11 @@ pub struct Party {
     /// file marks any party, the others never get the label (see
     /// `score::rules`). A file that marks none leaves ceasefire to the model.
     pub belligerent: bool,
+    /// A belligerent that a call with no addressee targets only where the
+    /// sentence names it: the guidelines give such a call to Israel and
+    /// Hamas, named or not, "+ palestinians when Palestine/Palestinians/Gaza
+    /// is named in the sentence" (see `score::force`).
+    pub ceasefire_when_named: bool,
 }
 
 impl Party {
@@ -120,6 +125,7 @@ impl Party {
             exclude: Vec::new(),
             addressed_with: Vec::new(),
             belligerent: false,
+            ceasefire_when_named: false,
         }
     }
 
@@ -254,6 +260,8 @@ struct PartyDoc {
     addressed_with: Vec<String>,
     #[serde(default)]
     belligerent: bool,
+    #[serde(default)]
+    ceasefire_when_named: bool,
 }
 
 #[derive(Deserialize)]
@@ -373,6 +381,13 @@ impl PartyDoc {
         }
         party.addressed_with = self.addressed_with;
         party.belligerent = self.belligerent;
+        if self.ceasefire_when_named && !self.belligerent {
+            bail!(
+                "party {:?} has `ceasefire_when_named` but is not a belligerent",
+                party.id
+            );
+        }
+        party.ceasefire_when_named = self.ceasefire_when_named;
         Ok(party)
     }
 }

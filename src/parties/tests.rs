@@ -47,18 +47,28 @@ fn embedded_files_parse() {
         .collect();
     assert_eq!(belligerents, ["israel", "hamas", "palestinians"]);
     assert!(set.ceasefire_target(0) && !set.ceasefire_target(3));
+    let when_named: Vec<&str> = (set.parties.iter())
+        .filter(|p| p.ceasefire_when_named)
+        .map(|p| p.id.as_str())
+        .collect();
+    assert_eq!(when_named, ["palestinians"]);
     let extended = PartySet::extended();
     assert_eq!(extended.ids()[..5], set.ids()[..]);
     assert_eq!(extended.parties.len(), 15);
-    let marked =
-        |set: &PartySet| -> Vec<bool> { set.parties.iter().map(|p| p.belligerent).collect() };
+    let marked = |set: &PartySet| -> Vec<(bool, bool)> {
+        (set.parties.iter())
+            .map(|p| (p.belligerent, p.ceasefire_when_named))
+            .collect()
+    };
     assert_eq!(
         marked(&extended)[..5],
         marked(&set)[..],
         "the five kept in sync"
     );
     assert!(
-        !marked(&extended)[5..].contains(&true),
+        !marked(&extended)[5..]
+            .iter()
+            .any(|&(belligerent, _)| belligerent),
         "the guidelines' sides are the three"
     );
     PartyMatcher::new(&extended).unwrap();
@@ -280,6 +290,14 @@ fn errors_name_the_file_and_the_problem() {
     assert!(
         bad.contains("my-parties.toml") && bad.contains("line 3"),
         "{bad}"
+    );
+
+    let when_named = error_of(
+        "[[party]]\nid = \"a\"\nname = \"A\"\naliases = [\"A\"]\nceasefire_when_named = true\n",
+    );
+    assert!(
+        when_named.contains("my-parties.toml: line 2: party \"a\" has `ceasefire_when_named` but is not a belligerent"),
+        "{when_named}"
     );
 
     let slug = error_of("[[party]]\nid = \"United States\"\nname = \"A\"\naliases = [\"A\"]\n");

@@ -137,64 +137,6 @@ pub fn humanitarian_only(sentence: &str) -> bool {
         && !any_is(&words, CEASEFIRE_WORDS)
 }
 
-/// Whether `mention` is the subject of a denied terrorist label: "Hamas is
-/// not a terrorist organisation", "Hamas was no terrorist group", "the
-/// movement's fighters are not terrorists". The guidelines: such a defence
-/// is support (condemn 0, support 1).
-pub fn terrorist_label_denied(sentence: &str, mention: &Mention) -> bool {
-    if mention.end > sentence.len() || !sentence.is_char_boundary(mention.end) {
-        return false;
-    }
-    let after = lowercase_words(&sentence[mention.end..]);
-    let word = |i: usize| after.get(i).map_or("", String::as_str);
-    // "Hamas leader Ismail Haniyeh is …", "the Qassam Brigades, Hamas's
-    // armed wing, is …": the verb within a few words of the name, in the
-    // same clause ("Hamas attacked Israel, which is not …" is not Hamas's).
-    let Some(mut at) = (0..5)
-        .take_while(|&i| !CLAUSE_WORDS.contains(&word(i)))
-        .find(|&i| COPULAS.contains(&word(i)))
-    else {
-        return false;
-    };
-    let verb = word(at);
-    at += 1;
-    if !verb.ends_with("n't") {
-        if !["not", "no"].contains(&word(at)) {
-            return false;
-        }
-        at += 1;
-    }
-    // "not only a terrorist group but …", "no less a terrorist group than
-    // …", "no ordinary terrorist group", "not the only terrorist group"
-    // keep the label.
-    if (at..at + 2).any(|i| KEEPS_LABEL.contains(&word(i))) {
-        return false;
-    }
-    // "a terrorist", "an outright terrorist", "terrorists": the label
-    // within three words of the negation.
-    (at..at + 3).any(|i| word(i).starts_with("terrorist"))
-}
-
-const COPULAS: &[&str] = &[
-    "is", "was", "are", "were", "isn't", "wasn't", "aren't", "weren't",
-];
-
-/// Words after a negation that keep the label it seems to deny.
-const KEEPS_LABEL: &[&str] = &[
-    "only",
-    "just",
-    "merely",
-    "simply",
-    "mere",
-    "less",
-    "more",
-    "ordinary",
-    "different",
-];
-
-/// Words that open another clause between a name and a verb.
-const CLAUSE_WORDS: &[&str] = &["which", "who", "that", "and", "but", "while", "whereas"];
-
 /// The guidelines' cases above applied to one sentence's scores
 /// (`scores[i]` belongs to the party whose mentions are `mentions[i]`,
 /// offsets relative to `sentence`), where they change a label at
@@ -206,10 +148,6 @@ const CLAUSE_WORDS: &[&str] = &["which", "who", "that", "and", "but", "while", "
 ///   support 0), unless the sentence also has a word of condemnation or
 ///   support ("…, accusing it of hypocrisy"): then the stance may be
 ///   another clause's;
-/// - a party whose terrorist label is denied is supported: a condemn
-///   label becomes support (support at least the condemn probability,
-///   condemn 0), the model's reading of the stance kept, its direction
-///   turned.
 ///
 /// Returns whether any score changed.
 pub fn apply(
@@ -243,18 +181,11 @@ pub fn apply(
         }
         changed = true;
     }
-    for (s, party) in scores.iter_mut().zip(mentions) {
-        if labelled(s, CONDEMN) && party.iter().any(|m| terrorist_label_denied(sentence, m)) {
-            s[SUPPORT] = s[SUPPORT].max(s[CONDEMN]);
-            s[CONDEMN] = 0.0;
-            changed = true;
-        }
-    }
     changed
 }
 
 /// The words of `text`, lowercase, "isn’t" read as "isn't".
-fn lowercase_words(text: &str) -> Vec<String> {
+pub(super) fn lowercase_words(text: &str) -> Vec<String> {
     words(text)
         .into_iter()
         .map(|(_, _, word)| word.replace('’', "'"))
@@ -354,63 +285,6 @@ mod tests {
             !humanitarian_only("He endorsed the warning."),
             "no aid word"
         );
-    }
-
-    #[test]
-    fn a_denied_terrorist_label_is_found_after_its_subject() {
-        let cases = [
-            (
-                "Erdogan claimed Hamas was not a terrorist organisation.",
-                "Hamas",
-            ),
-            (
-                "Russia said Hamas is not a terrorist organisation.",
-                "Hamas",
-            ),
-            (
-                "He said Hamas leader Ismail Haniyeh is not a terrorist.",
-                "Hamas",
-            ),
-            ("Ankara holds that Hamas is no terrorist group.", "Hamas"),
-            (
-                "Its fighters, he said, aren't terrorists: Hamas isn't terrorist.",
-                "Hamas",
-            ),
-            (
-                "He said Hamas is not an outright terrorist movement.",
-                "Hamas",
-            ),
-        ];
-        for (s, name) in cases {
-            assert!(terrorist_label_denied(s, &mention_of(s, name)), "{s}");
-        }
-    }
-
-    #[test]
-    fn a_terrorist_label_that_stands_is_not_denied() {
-        let cases = [
-            ("Canada says Hamas is a terrorist organisation.", "Hamas"),
-            (
-                "Hamas is not only a terrorist group but a death cult.",
-                "Hamas",
-            ),
-            (
-                "Russia has not designated Hamas a terrorist group.",
-                "Russia",
-            ),
-            ("Israel is not alone in calling Hamas terrorists.", "Israel"),
-            (
-                "Hamas attacked; it is not clear who the terrorists were.",
-                "Hamas",
-            ),
-            (
-                "Hamas attacked Israel, which is not a terrorist state.",
-                "Hamas",
-            ),
-        ];
-        for (s, name) in cases {
-            assert!(!terrorist_label_denied(s, &mention_of(s, name)), "{s}");
-        }
     }
 
     #[test]

@@ -14,10 +14,12 @@ pub use crate::model::tokenize::{configure_tokenizer, encode_pair, load_tokenize
 pub mod addressee;
 pub mod condemnation;
 pub mod exclusion;
+pub mod force;
 pub mod holder;
 pub mod rows;
 pub mod rules;
 pub mod speaker;
+pub mod support;
 pub mod victim;
 
 use std::path::PathBuf;

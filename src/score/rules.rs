@@ -6,14 +6,15 @@
 //! `eval` and training's figures alike, through [`super::rows`].
 
 use super::rows::{SentenceTargets, Target};
-use super::{addressee, condemnation, exclusion, victim};
+use super::support::{self, Defence};
+use super::{addressee, condemnation, exclusion, force, victim};
 use super::{RequestScores, Scorer};
 use crate::parties::PartySet;
-use crate::types::{round_score, LabelScores, CEASEFIRE, CONDEMN};
+use crate::types::{round_score, LabelScores, CEASEFIRE, CONDEMN, SUPPORT};
 
-/// A sentence's scores after every rule, in order: the addressee rule, the
-/// victim rule, the object of a condemnation, the exclusions, the
-/// belligerents.
+/// A sentence's scores after every rule, in order: the addressee rule,
+/// renounced force, the victim rule, the object of a condemnation, the
+/// object of support, the exclusions, the belligerents.
 pub fn after_model(
     text: &str,
     sentence: &SentenceTargets,
@@ -23,8 +24,10 @@ pub fn after_model(
 ) -> Vec<RequestScores> {
     let mut scores = scores.to_vec();
     addressee_rule(text, sentence, &mut scores, scorer, parties);
+    force_rule(text, sentence, &mut scores, parties);
     victim_rule(text, sentence, &mut scores, scorer);
-    condemnation_rule(text, sentence, &mut scores);
+    condemnation_rule(text, sentence, &mut scores, scorer);
+    support_rule(text, sentence, &mut scores, scorer);
     exclusion_rule(text, sentence, &mut scores, scorer);
     belligerent_rule(sentence, &mut scores, scorer, parties);
     scores
@@ -65,6 +68,45 @@ fn addressee_rule(
     {
         for (s, c) in scores.iter_mut().zip(ceasefire) {
             s.labels[CEASEFIRE] = c;
+        }
+    }
+}
+
+/// The probability renounced force gives each belligerent it targets at
+/// least. Train, silver and dev have no sentence that renounces force, so
+/// this is no measured share: the guidelines name the case outright
+/// ("renouncing force ('cannot be solved by force')"), and the rule gives
+/// it the probability of the other readings of explicit wording.
+pub const RENOUNCED_FORCE_PROBABILITY: f32 = 0.9;
+
+/// Renounced force ([`force::renounces_force`]: "the conflict cannot be
+/// solved by force") is a ceasefire call with no addressee: where no party
+/// is addressed, each belligerent of the parties file gets ceasefire
+/// probability at least [`RENOUNCED_FORCE_PROBABILITY`], named or not,
+/// except one marked `ceasefire_when_named` that the sentence does not
+/// name (the guidelines: Israel and Hamas, plus the Palestinians where
+/// Palestine or Gaza is named). A file that marks no belligerent leaves
+/// ceasefire to the model.
+fn force_rule(
+    text: &str,
+    sentence: &SentenceTargets,
+    scores: &mut [RequestScores],
+    parties: &PartySet,
+) {
+    let mentions = sentence.mentions();
+    let addressed = || {
+        mentions
+            .iter()
+            .flat_map(|party| party.iter())
+            .any(|m| addressee::addressed(text, m))
+    };
+    if !force::renounces_force(text) || addressed() {
+        return;
+    }
+    for (target, s) in sentence.targets.iter().zip(scores.iter_mut()) {
+        let party = &parties.parties[target.party];
+        if party.belligerent && !(party.ceasefire_when_named && target.mentions.is_empty()) {
+            s.labels[CEASEFIRE] = s.labels[CEASEFIRE].max(RENOUNCED_FORCE_PROBABILITY);
         }
     }
 }
@@ -117,14 +159,65 @@ pub const CONDEMNED_OBJECT_PROBABILITY: f32 = 0.9;
 /// [`CONDEMNED_OBJECT_PROBABILITY`]. The model misses such condemnations of
 /// parties the training news seldom condemns; the words name the target
 /// whatever its habitual role.
-fn condemnation_rule(text: &str, sentence: &SentenceTargets, scores: &mut [RequestScores]) {
+///
+/// The one who condemns ([`condemnation::condemning_agent`]: "was
+/// condemned by the United States"), when it is not an object too, loses a
+/// condemn label: the model takes the name beside the verb for its target.
+fn condemnation_rule(
+    text: &str,
+    sentence: &SentenceTargets,
+    scores: &mut [RequestScores],
+    scorer: &Scorer,
+) {
+    let object =
+        |target: &Target| (target.mentions.iter()).any(|m| condemnation::condemned_object(text, m));
     for (target, s) in sentence.targets.iter().zip(scores.iter_mut()) {
-        if s.labels[CONDEMN] < CONDEMNED_OBJECT_PROBABILITY
-            && (target.mentions.iter()).any(|m| condemnation::condemned_object(text, m))
-        {
+        if s.labels[CONDEMN] < CONDEMNED_OBJECT_PROBABILITY && object(target) {
             s.labels[CONDEMN] = CONDEMNED_OBJECT_PROBABILITY;
         }
     }
+    take_label_where(sentence, scores, scorer, CONDEMN, |target| {
+        (target.mentions.iter()).any(|m| condemnation::condemning_agent(text, m)) && !object(target)
+    });
+}
+
+/// The probability a party named as the object of solidarity or defended
+/// against a charge gets at least: about the share of such (sentence,
+/// party) pairs the annotators label support in train and silver,
+/// rounded down as [`CONDEMNED_OBJECT_PROBABILITY`] is. `tests/support.rs`
+/// checks the share on all the gold data.
+pub const SUPPORTED_OBJECT_PROBABILITY: f32 = 0.9;
+
+/// The object of solidarity ([`support::solidarity_object`]: "stands with
+/// Israel", "condolences to the Palestinians") and a party defended
+/// against a charge ([`support::defended`]: "rejected claims that Hamas was
+/// behind the blast") are supported whoever they are: support probability
+/// at least [`SUPPORTED_OBJECT_PROBABILITY`]. A party cleared of a charge
+/// nobody is said to make ([`Defence::Cleared`]) loses a condemn label: the
+/// model reads the charge's words as an attack on it.
+fn support_rule(
+    text: &str,
+    sentence: &SentenceTargets,
+    scores: &mut [RequestScores],
+    scorer: &Scorer,
+) {
+    let defence = |target: &Target| {
+        target
+            .mentions
+            .iter()
+            .find_map(|m| support::defended(text, m))
+    };
+    for (target, s) in sentence.targets.iter().zip(scores.iter_mut()) {
+        if s.labels[SUPPORT] < SUPPORTED_OBJECT_PROBABILITY
+            && (defence(target).is_some()
+                || (target.mentions.iter()).any(|m| support::solidarity_object(text, m)))
+        {
+            s.labels[SUPPORT] = SUPPORTED_OBJECT_PROBABILITY;
+        }
+    }
+    take_label_where(sentence, scores, scorer, CONDEMN, |target| {
+        defence(target) == Some(Defence::Cleared)
+    });
 }
 
 /// The guidelines' do-not-label and turned-around cases

@@ -15,7 +15,7 @@ use crate::types::Mention;
 
 /// Verbs that make their subject the holder of what follows: speech, and the
 /// stance acts themselves.
-const SPEAKER_VERBS: &[&str] = &[
+pub(super) const SPEAKER_VERBS: &[&str] = &[
     "said",
     "says",
     "say",

@@ -85,3 +85,40 @@ pub fn pairs_where(
     }
     (pairs, labelled_pairs)
 }
+
+/// How far the gold share may fall under a rule's probability before a
+/// premise test fails (a few pairs of sampling noise).
+pub const TOLERANCE: f64 = 0.05;
+
+/// Asserts the premise of a rule that raises a label to `probability` on
+/// the pairs it reads (`counts`: pairs, of them labelled in the gold data):
+/// at least `min_pairs` found (a broken reader finds none) and a labelled
+/// share no more than [`TOLERANCE`] under the probability.
+pub fn assert_share_at_least(
+    what: &str,
+    counts: (usize, usize),
+    min_pairs: usize,
+    probability: f32,
+) {
+    let (pairs, labelled) = counts;
+    let share = labelled as f64 / pairs.max(1) as f64;
+    println!("{what} pairs: {pairs}, labelled by the annotators: {labelled} ({share:.3})");
+    assert!(pairs >= min_pairs, "only {pairs} {what} pairs found");
+    assert!(
+        share >= probability as f64 - TOLERANCE,
+        "{labelled} of {pairs} {what} pairs are labelled in the gold data ({share:.3}), under the rule's {probability}"
+    );
+}
+
+/// Asserts the premise of a rule that takes a label from the pairs it
+/// reads: at least `min_pairs` found and at most one in five labelled in
+/// the gold data.
+pub fn assert_seldom_labelled(what: &str, counts: (usize, usize), min_pairs: usize) {
+    let (pairs, labelled) = counts;
+    println!("{what} pairs: {pairs}, labelled by the annotators: {labelled}");
+    assert!(pairs >= min_pairs, "only {pairs} {what} pairs found");
+    assert!(
+        labelled * 5 <= pairs,
+        "{labelled} of {pairs} {what} pairs are labelled in the gold data"
+    );
+}

@@ -1,0 +1,136 @@
+use super::*;
+use crate::score::testing::mention_of;
+
+fn object(sentence: &str, name: &str) -> bool {
+    condemned_object(sentence, &mention_of(sentence, name))
+}
+
+#[test]
+fn the_object_of_a_condemnation_is_found_whoever_it_is() {
+    let cases = [
+        (
+            "Israel condemned the attack by the Palestinians.",
+            "Palestinians",
+        ),
+        (
+            "Hamas accused the Palestine Liberation Organization of war crimes.",
+            "Palestine",
+        ),
+        (
+            "Moscow blamed the Palestinians for the collapse of the talks.",
+            "Palestinians",
+        ),
+        ("Biden condemns Iran's 'brazen attack'.", "Iran"),
+        (
+            "Putin unequivocally condemns the appalling violence by Hamas.",
+            "Hamas",
+        ),
+        (
+            "The summit issued a strong condemnation of Israel's campaign.",
+            "Israel",
+        ),
+        ("Erdan slams Russia for hosting Hamas.", "Russia"),
+        (
+            "The EU not only condemned Hamas but cut its funds.",
+            "Hamas",
+        ),
+        (
+            "They accused the government of Israel of war crimes.",
+            "Israel",
+        ),
+        ("It voiced its denunciation of Israel.", "Israel"),
+        (
+            "Israel was condemned by the Arab League for the strikes.",
+            "Israel",
+        ),
+        ("Hamas has been widely accused of war crimes.", "Hamas"),
+        ("Russia's conduct was sharply criticised.", "Russia"),
+        ("Hamas attacks were denounced around the world.", "Hamas"),
+        (
+            "Egypt put the blame for the collapse of the truce squarely on Hamas.",
+            "Hamas",
+        ),
+        (
+            "Lavrov blamed the impasse on Washington's policies.",
+            "Washington",
+        ),
+        ("Jordan condemned both Hamas and Israel.", "Israel"),
+        (
+            "Jordan condemned Hamas and Israel for the violence.",
+            "Israel",
+        ),
+    ];
+    for (s, name) in cases {
+        assert!(object(s, name), "{s}");
+    }
+}
+
+#[test]
+fn holders_agents_of_other_verbs_and_denials_are_not_objects() {
+    let cases = [
+        ("Israel condemned the attack by the Palestinians.", "Israel"),
+        (
+            "The attacks were unequivocally condemned by the United States.",
+            "United States",
+        ),
+        ("Russia did not condemn Hamas in its statement.", "Hamas"),
+        ("Malaysia refused to condemn Hamas.", "Hamas"),
+        ("Moscow's failure to condemn Hamas drew criticism.", "Hamas"),
+        ("He condemned the attack on Israel.", "Israel"),
+        ("She condemned the violence and met Hamas leaders.", "Hamas"),
+        ("They condemned it: \"Hamas must go\".", "Hamas"),
+        (
+            "Joining the condemnations, the British minister spoke.",
+            "British",
+        ),
+        ("Hamas praised Russia.", "Russia"),
+        ("Erdogan condemned the bombing of Gaza.", "Gaza"),
+        (
+            "Egypt condemned the killing of Palestinians.",
+            "Palestinians",
+        ),
+        ("Israel has been accused of war crimes in Gaza.", "Gaza"),
+        ("The strikes drew condemnation in Washington.", "Washington"),
+        (
+            "Egypt condemned the attack and Israel vowed revenge.",
+            "Israel",
+        ),
+        (
+            "Russia was criticised for failing to condemn Hamas.",
+            "Hamas",
+        ),
+        ("Moscow has yet to condemn Hamas.", "Hamas"),
+        ("It stopped short of condemning Hamas.", "Hamas"),
+        ("Russia didn’t condemn Hamas.", "Hamas"),
+        (
+            "Biden condemned the attacks — Israel has the right to act.",
+            "Israel",
+        ),
+        ("The attack on Israel was condemned by Egypt.", "Israel"),
+        ("Israel was not condemned in the text.", "Israel"),
+        ("Egypt condemned Hamas and Israel vowed revenge.", "Israel"),
+        ("Cairo blamed Israel for the attack on Gaza.", "Gaza"),
+        ("Sisi blamed the strikes on the Gaza side.", "Gaza"),
+        ("Russia blamed the strikes on Gaza.", "Gaza"),
+        ("Egypt refused to put the blame on Hamas.", "Hamas"),
+        (
+            "The attacks were condemned by the United States.",
+            "United States",
+        ),
+    ];
+    for (s, name) in cases {
+        assert!(!object(s, name), "{s}");
+    }
+}
+
+#[test]
+fn the_one_who_condemns_follows_by() {
+    let agent = |s: &str, name: &str| condemning_agent(s, &mention_of(s, name));
+    assert!(agent(
+        "The attacks were condemned by the United States.",
+        "United States"
+    ));
+    assert!(agent("It drew criticism by Moscow.", "Moscow"));
+    assert!(!agent("Israel condemned the attack by Hamas.", "Hamas"));
+    assert!(!agent("Israel condemned the attack by Hamas.", "Israel"));
+}

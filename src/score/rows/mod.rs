@@ -1,0 +1,227 @@
+//! The one path from an article's sentences to output rows, shared by
+//! `stance score`, `stance eval` and training: which (sentence, party)
+//! requests to make, and how their scores become rows (labels, holder,
+//! mentions in article offsets).
+
+use super::holder::{HolderTracker, SentenceEvidence};
+use super::{condemnation, rules, speaker};
+use super::{RequestScores, ScoreRequest, Scorer};
+use crate::parties::{PartyMatcher, PartySet};
+use crate::types::{round_score, Article, LabelScores, Mention, ScoreRow, SentenceSpan};
+
+/// One party to score in one sentence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    /// Index in the parties file.
+    pub party: usize,
+    /// Offsets relative to the sentence; empty for an implicit candidate.
+    pub mentions: Vec<Mention>,
+}
+
+/// A sentence of an article and the parties to score in it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SentenceTargets {
+    pub span: SentenceSpan,
+    pub targets: Vec<Target>,
+}
+
+impl SentenceTargets {
+    /// Each target's mentions, in target order (what the surface rules read).
+    pub fn mentions(&self) -> Vec<&[Mention]> {
+        self.targets.iter().map(|t| t.mentions.as_slice()).collect()
+    }
+}
+
+/// Every candidate party in `sentence`, in party order: those the matcher
+/// finds (with their mentions) and the others as implicit candidates.
+pub fn targets_for(sentence: &str, matcher: &PartyMatcher, candidates: &[usize]) -> Vec<Target> {
+    let mut found = matcher.find(sentence);
+    let mut targets: Vec<Target> = candidates
+        .iter()
+        .map(|&party| {
+            let mentions = found
+                .iter_mut()
+                .find(|m| m.party == party)
+                .map(|m| std::mem::take(&mut m.mentions))
+                .unwrap_or_default();
+            Target { party, mentions }
+        })
+        .collect();
+    targets.sort_by_key(|t| t.party);
+    targets
+}
+
+/// The sentences of `text` at `spans`, each with its targets.
+pub fn article_targets(
+    text: &str,
+    spans: &[SentenceSpan],
+    matcher: &PartyMatcher,
+    candidates: &[usize],
+) -> Vec<SentenceTargets> {
+    spans
+        .iter()
+        .map(|&span| SentenceTargets {
+            span,
+            targets: targets_for(&text[span.start..span.end], matcher, candidates),
+        })
+        .collect()
+}
+
+/// The requests of an article's sentences, sentence-major, target order
+/// within a sentence; each carries the sentence before it as context.
+pub fn requests<'a>(
+    text: &'a str,
+    sentences: &'a [SentenceTargets],
+    parties: &'a PartySet,
+) -> Vec<ScoreRequest<'a>> {
+    let mut out = Vec::new();
+    let mut previous = "";
+    for sentence in sentences {
+        let sentence_text = &text[sentence.span.start..sentence.span.end];
+        for target in &sentence.targets {
+            out.push(ScoreRequest {
+                sentence: sentence_text,
+                previous,
+                party: &parties.parties[target.party],
+                mentions: &target.mentions,
+            });
+        }
+        previous = sentence_text;
+    }
+    out
+}
+
+/// Which rows of an article to build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// Mentioned parties, and implicit candidates with at least one label
+    /// (what `stance score` writes).
+    Published,
+    /// Every scored pair (evaluation scores the closed world).
+    All,
+}
+
+/// Rows of one article from its sentences' scores (`scores` in the order of
+/// [`requests`]). The holder of each sentence is decided over all its
+/// targets and follows the article's speakers ([`HolderTracker`]); a row
+/// without labels has none.
+pub fn article_rows(
+    article: &Article,
+    sentences: &[SentenceTargets],
+    scores: &[RequestScores],
+    scorer: &Scorer,
+    parties: &PartySet,
+    keep: Keep,
+) -> Vec<ScoreRow> {
+    scored_rows(article, sentences, scores, scorer, parties, keep)
+        .into_iter()
+        .map(|(row, _)| row)
+        .collect()
+}
+
+/// [`article_rows`], each row with the probabilities it publishes before
+/// rounding (the model's after the guidelines' rules, [`rules`]): evaluation measures and
+/// calibrates exactly what the rows say.
+pub fn scored_rows(
+    article: &Article,
+    sentences: &[SentenceTargets],
+    scores: &[RequestScores],
+    scorer: &Scorer,
+    parties: &PartySet,
+    keep: Keep,
+) -> Vec<(ScoreRow, LabelScores)> {
+    let mut rows = Vec::new();
+    let mut tracker = HolderTracker::default();
+    let mut at = 0;
+    for (index, sentence) in sentences.iter().enumerate() {
+        let sentence_scores = &scores[at..at + sentence.targets.len()];
+        at += sentence.targets.len();
+        let text = &article.text[sentence.span.start..sentence.span.end];
+        let holder = tracker.decide(&evidence(text, sentence, sentence_scores, parties));
+        let sentence_scores = rules::after_model(text, sentence, sentence_scores, scorer, parties);
+        for (target, s) in sentence.targets.iter().zip(&sentence_scores) {
+            let labels = scorer.labels_for(&s.labels);
+            if keep == Keep::Published && target.mentions.is_empty() && labels.is_empty() {
+                continue;
+            }
+            let offset = sentence.span.start;
+            let row = ScoreRow {
+                doc_id: article.id.clone(),
+                sentence_index: index,
+                start: sentence.span.start,
+                end: sentence.span.end,
+                sentence: text.to_string(),
+                party: parties.parties[target.party].id.clone(),
+                mentions: target
+                    .mentions
+                    .iter()
+                    .map(|m| Mention {
+                        text: m.text.clone(),
+                        start: m.start + offset,
+                        end: m.end + offset,
+                    })
+                    .collect(),
+                condemn: round_score(s.labels[0]),
+                support: round_score(s.labels[1]),
+                ceasefire: round_score(s.labels[2]),
+                holder: (!labels.is_empty()).then(|| holder.clone()),
+                labels,
+                model: scorer.name().to_string(),
+                meta: article.meta.clone(),
+            };
+            rows.push((row, s.labels));
+        }
+    }
+    rows
+}
+
+/// The holder evidence of one sentence: each target's "holds" probability
+/// and speaker place, and the mean "author" probability.
+fn evidence<'a>(
+    text: &str,
+    sentence: &SentenceTargets,
+    scores: &[RequestScores],
+    parties: &'a PartySet,
+) -> SentenceEvidence<'a> {
+    let authors: Vec<f32> = scores
+        .iter()
+        .filter_map(|s| s.holder.map(|h| h[1]))
+        .collect();
+    SentenceEvidence {
+        parties: sentence
+            .targets
+            .iter()
+            .zip(scores)
+            .map(|(t, s)| {
+                (
+                    parties.parties[t.party].id.as_str(),
+                    // Only a party named in the sentence can be its speaker
+                    // there; one that is not named speaks through a pronoun
+                    // or an office, which the tracker resolves from earlier
+                    // sentences (the model's guess for an unnamed party
+                    // leans toward whoever speaks most in the training data).
+                    s.holder
+                        .map(|h| if t.mentions.is_empty() { 0.0 } else { h[0] }),
+                    // The one who condemns in a passive ("condemned by
+                    // Israel") holds the stance as its subject would; read
+                    // here, not in the model's speaker cue, which the
+                    // shipped weights were trained with as it is.
+                    t.mentions.iter().any(|m| {
+                        speaker::speaks(text, m) || condemnation::condemning_agent(text, m)
+                    }),
+                )
+            })
+            .collect(),
+        author: (!authors.is_empty()).then(|| authors.iter().sum::<f32>() / authors.len() as f32),
+        attribution: speaker::attribution(text),
+        subject: sentence
+            .targets
+            .iter()
+            .filter(|t| t.mentions.iter().any(|m| speaker::heads(text, m)))
+            .min_by_key(|t| t.mentions[0].start)
+            .map(|t| parties.parties[t.party].id.as_str()),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,331 @@
+//! Who is supported, read from the surface: the object of solidarity ("stands
+//! with Israel", "solidarity with the Palestinians", "condolences to
+//! Israel", "our thoughts are with …", "on the side of Hamas") and the party
+//! defended against a charge ("rejected claims that Hamas was behind the
+//! blast", "said Israel had nothing to do with the explosion", "dismissed the
+//! genocide accusations against Israel as baseless"). The guidelines' support
+//! label names both ("solidarity, condolences, backing of the party",
+//! "defending the party against a charge"); the model reads the words of
+//! the charge as an attack on the party it defends, and misses solidarity
+//! with a party it seldom saw supported.
+
+use super::condemnation::{words_before, CLAUSE_BREAKS, NEGATION};
+use super::exclusion::lowercase_words;
+use super::speaker::{words, SPEAKER_VERBS};
+use crate::types::Mention;
+
+/// How a party is defended against a charge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Defence {
+    /// The charge is denied and nobody is said to make it ("rejected claims
+    /// that Hamas was behind the blast", "Israel bore no responsibility"):
+    /// support, and no condemnation of the party.
+    Cleared,
+    /// A charge someone makes is rejected ("dismissed the accusations of
+    /// genocide against Israel as baseless"): support, and the reported
+    /// charge may still be a condemnation (the gold data labels both).
+    ChargeRejected,
+}
+
+/// Verbs of denial ("rejected", "dismissing", "denies", "refuted").
+const DENIAL: &[&str] = &["reject", "dismiss", "deni", "deny", "refut", "rebuff"];
+
+/// Nouns of a charge.
+const CHARGES: &[&str] = &[
+    "claim",
+    "claims",
+    "allegation",
+    "allegations",
+    "accusation",
+    "accusations",
+    "charge",
+    "charges",
+    "report",
+    "reports",
+    "suggestion",
+    "suggestions",
+    "assertion",
+    "assertions",
+];
+
+/// Words that call a charge untrue.
+const UNTRUE: &[&str] = &[
+    "baseless",
+    "unfounded",
+    "groundless",
+    "false",
+    "absurd",
+    "lie",
+    "lies",
+    "fabricated",
+    "fabrication",
+    "slander",
+    "slanderous",
+    "libel",
+    "untrue",
+    "nonsense",
+];
+
+/// What a party denied a charge "had" or "bore" ("had nothing to do with
+/// the explosion", "bore no responsibility").
+const NO_PART: &[&[&str]] = &[
+    &["nothing", "to", "do", "with"],
+    &["no", "responsibility"],
+    &["no", "hand", "in"],
+];
+
+/// What a party "was not" when cleared ("was not behind the attack").
+const NOT_GUILTY: &[&str] = &["behind", "responsible", "guilty", "to"];
+
+/// Words between a cue of solidarity and its object ("solidarity with the
+/// people of Israel", "stands firmly with").
+const SOLIDARITY_FILLER: &[&str] = &[
+    "the",
+    "people",
+    "of",
+    "its",
+    "their",
+    "our",
+    "firmly",
+    "fully",
+    "squarely",
+    "resolutely",
+    "always",
+    "together",
+    "shoulder",
+    "to",
+    "full",
+    "out",
+];
+
+/// Words of solidarity whose object follows a preposition: (word, the
+/// prepositions it takes).
+const SOLIDARITY: &[(&str, &[&str])] = &[
+    ("solidarity", &["with"]),
+    ("condolences", &["to"]),
+    ("sympathy", &["with"]),
+    ("stand", &["with", "by", "behind"]),
+    ("stands", &["with", "by", "behind"]),
+    ("standing", &["with", "by", "behind"]),
+    ("stood", &["with", "by", "behind"]),
+    // "on the side of" only: "side by side with" is no stance.
+    ("side", &["of"]),
+    ("sides", &["with"]),
+    ("sided", &["with"]),
+    ("siding", &["with"]),
+    ("thoughts", &["with", "to"]),
+    ("prayers", &["with", "to"]),
+    ("hearts", &["with", "to"]),
+];
+
+/// Verbs between "thoughts" and their object ("our thoughts are with").
+const THOUGHTS_VERBS: &[&str] = &["are", "were", "go", "went", "remain", "remained"];
+
+/// How many words back from the mention a cue of solidarity may stand.
+const REACH: usize = 6;
+
+/// Whether `mention` (offsets relative to `sentence`) is the object of
+/// solidarity: a word of solidarity, its preposition, then only articles,
+/// "the people of" and adverbs, within one clause and not denied ("does not
+/// stand with", "no solidarity with").
+pub fn solidarity_object(sentence: &str, mention: &Mention) -> bool {
+    let Some(before) = words_before(sentence, mention) else {
+        return false;
+    };
+    let word = |i: usize| before[i].2.as_str();
+    for at in (before.len().saturating_sub(REACH)..before.len()).rev() {
+        let w = word(at);
+        if let Some((_, prepositions)) = SOLIDARITY.iter().find(|(cue, _)| *cue == w) {
+            // The preposition right after the cue, or after "are" for
+            // "thoughts are with".
+            let mut next = at + 1;
+            if ["thoughts", "prayers", "hearts"].contains(&w) {
+                if next < before.len() && THOUGHTS_VERBS.contains(&word(next)) {
+                    next += 1;
+                } else {
+                    return false;
+                }
+            }
+            // "stands firmly with", "stood shoulder to shoulder with".
+            while next < before.len() && !prepositions.contains(&word(next)) {
+                if !SOLIDARITY_FILLER.contains(&word(next)) {
+                    return false;
+                }
+                next += 1;
+            }
+            if next >= before.len() {
+                return false;
+            }
+            // "on the side of": "side" needs "the" and "on" before it.
+            if w == "side"
+                && word(next) == "of"
+                && !(at >= 2 && word(at - 1) == "the" && word(at - 2) == "on")
+            {
+                return false;
+            }
+            let denied = (at.saturating_sub(3)..at).any(|i| NEGATION.contains(&word(i)));
+            let clause_break = sentence[before[at].0..mention.start].contains(CLAUSE_BREAKS);
+            return !denied && !clause_break;
+        }
+        if !(SOLIDARITY_FILLER.contains(&w)
+            || THOUGHTS_VERBS.contains(&w)
+            || ["with", "by", "behind", "to", "of"].contains(&w))
+        {
+            return false;
+        }
+    }
+    false
+}
+
+/// Whether and how `mention` is defended against a charge (see
+/// [`Defence`]): the subject of a charge denied ("rejected claims that
+/// Hamas …", "denied that Israel …"), a party said to have had nothing to do
+/// with an act ("Israel had nothing to do with the explosion", "Hamas was
+/// not behind the attack"), or the target of a charge called untrue ("the
+/// genocide allegations against Israel are baseless").
+pub fn defended(sentence: &str, mention: &Mention) -> Option<Defence> {
+    let before = words_before(sentence, mention)?;
+    let after = sentence.get(mention.end..)?;
+    let after = lowercase_words(after.split(CLAUSE_BREAKS).next().unwrap_or(""));
+    if charge_denied(sentence, mention, &before)
+        || no_part(&after)
+        || terrorist_label_denied(sentence, mention)
+    {
+        return Some(Defence::Cleared);
+    }
+    charge_called_untrue(sentence, &before).then_some(Defence::ChargeRejected)
+}
+
+/// "rejected claims that (the) X", "denied that X": a verb of denial, the
+/// charge, "that", the mention; not denied itself ("did not deny that").
+fn charge_denied(sentence: &str, mention: &Mention, before: &[(usize, usize, String)]) -> bool {
+    let word = |i: usize| before[i].2.as_str();
+    let mut at = before.len();
+    while at > 0 && word(at - 1) == "the" {
+        at -= 1;
+    }
+    if at == 0 || word(at - 1) != "that" {
+        return false;
+    }
+    at -= 1;
+    // The charge's noun and up to two words before it ("the Israeli
+    // claims"), or none ("denied that").
+    let verb = (at.saturating_sub(4)..at)
+        .rev()
+        .find(|&i| DENIAL.iter().any(|stem| word(i).starts_with(stem)));
+    let Some(verb) = verb else {
+        return false;
+    };
+    let charge_or_nothing = verb + 1 == at || (verb + 1..at).any(|i| CHARGES.contains(&word(i)));
+    let denied = (verb.saturating_sub(3)..verb).any(|i| NEGATION.contains(&word(i)));
+    let clause_break = sentence[before[verb].0..mention.start].contains(CLAUSE_BREAKS);
+    charge_or_nothing && !denied && !clause_break
+}
+
+/// "X had nothing to do with …", "bore no responsibility", "was not behind
+/// the attack", "is not to blame": the words right after the mention.
+fn no_part(after: &[String]) -> bool {
+    let word = |i: usize| after.get(i).map_or("", String::as_str);
+    let verb = word(0);
+    if ["had", "has", "have", "bore", "bears", "bear"].contains(&verb) {
+        return NO_PART
+            .iter()
+            .any(|phrase| phrase.iter().enumerate().all(|(i, w)| word(i + 1) == *w));
+    }
+    if ["was", "is", "were", "are"].contains(&verb) && word(1) == "not" {
+        let what = word(2);
+        return NOT_GUILTY.contains(&what) && (what != "to" || word(3) == "blame");
+    }
+    false
+}
+
+/// "the accusations of genocide against Israel … baseless", "rejected the
+/// charges against Hamas": a charge "against" the mention, and in the same
+/// sentence a word calling it untrue or a verb of denial before it.
+fn charge_called_untrue(sentence: &str, before: &[(usize, usize, String)]) -> bool {
+    let word = |i: usize| before[i].2.as_str();
+    let mut at = before.len();
+    while at > 0 && word(at - 1) == "the" {
+        at -= 1;
+    }
+    if at == 0 || word(at - 1) != "against" {
+        return false;
+    }
+    at -= 1;
+    // "the accusation of genocide against": the charge within four words.
+    let Some(charge) = (at.saturating_sub(4)..at)
+        .rev()
+        .find(|&i| CHARGES.contains(&word(i)))
+    else {
+        return false;
+    };
+    let denial_before = (charge.saturating_sub(4)..charge)
+        .any(|i| DENIAL.iter().any(|stem| word(i).starts_with(stem)));
+    let untrue = words(sentence)
+        .iter()
+        .any(|w| UNTRUE.contains(&w.2.as_str()));
+    denial_before || untrue
+}
+
+/// Whether `mention` is the subject of a denied terrorist label: "Hamas is
+/// not a terrorist organisation", "Hamas was no terrorist group", "the
+/// movement's fighters are not terrorists". The guidelines: such a defence
+/// is support (condemn 0, support 1).
+pub fn terrorist_label_denied(sentence: &str, mention: &Mention) -> bool {
+    if mention.end > sentence.len() || !sentence.is_char_boundary(mention.end) {
+        return false;
+    }
+    let after = lowercase_words(&sentence[mention.end..]);
+    let word = |i: usize| after.get(i).map_or("", String::as_str);
+    // "Hamas leader Ismail Haniyeh is …", "the Qassam Brigades, Hamas's
+    // armed wing, is …": the verb within a few words of the name, in the
+    // same clause ("Hamas attacked Israel, which is not …" is not Hamas's)
+    // and not past a verb of speech ("Washington said Israel is not …":
+    // the label is Israel's, not Washington's).
+    let Some(mut at) = (0..5)
+        .take_while(|&i| !CLAUSE_WORDS.contains(&word(i)) && !SPEAKER_VERBS.contains(&word(i)))
+        .find(|&i| COPULAS.contains(&word(i)))
+    else {
+        return false;
+    };
+    let verb = word(at);
+    at += 1;
+    if !verb.ends_with("n't") {
+        if !["not", "no"].contains(&word(at)) {
+            return false;
+        }
+        at += 1;
+    }
+    // "not only a terrorist group but …", "no less a terrorist group than
+    // …", "no ordinary terrorist group", "not the only terrorist group"
+    // keep the label.
+    if (at..at + 2).any(|i| KEEPS_LABEL.contains(&word(i))) {
+        return false;
+    }
+    // "a terrorist", "an outright terrorist", "terrorists": the label
+    // within three words of the negation.
+    (at..at + 3).any(|i| word(i).starts_with("terrorist"))
+}
+
+const COPULAS: &[&str] = &[
+    "is", "was", "are", "were", "isn't", "wasn't", "aren't", "weren't",
+];
+
+/// Words after a negation that keep the label it seems to deny.
+const KEEPS_LABEL: &[&str] = &[
+    "only",
+    "just",
+    "merely",
+    "simply",
+    "mere",
+    "less",
+    "more",
+    "ordinary",
+    "different",
+];
+
+/// Words that open another clause between a name and a verb.
+const CLAUSE_WORDS: &[&str] = &["which", "who", "that", "and", "but", "while", "whereas"];
+
+#[cfg(test)]
+mod tests;

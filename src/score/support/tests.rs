@@ -1,0 +1,173 @@
+use super::*;
+use crate::score::testing::mention_of;
+
+fn solidarity(sentence: &str, name: &str) -> bool {
+    solidarity_object(sentence, &mention_of(sentence, name))
+}
+
+fn defence(sentence: &str, name: &str) -> Option<Defence> {
+    defended(sentence, &mention_of(sentence, name))
+}
+
+#[test]
+fn the_object_of_solidarity_is_found_whoever_it_is() {
+    let cases = [
+        ("Iran expressed its full solidarity with Russia.", "Russia"),
+        ("'We stand with Israel,' Schumer said.", "Israel"),
+        ("Moscow stands firmly by Hamas.", "Hamas"),
+        (
+            "Turkey offered condolences to the Palestinian people.",
+            "Palestinian",
+        ),
+        ("Our thoughts are with the people of Israel.", "Israel"),
+        ("Tehran is on the side of Hamas.", "Hamas"),
+        ("He accused Biden of siding with Hamas.", "Hamas"),
+        ("Kyiv stood shoulder to shoulder with Israel.", "Israel"),
+    ];
+    for (s, name) in cases {
+        assert!(solidarity(s, name), "{s}");
+    }
+}
+
+#[test]
+fn denied_solidarity_other_sides_and_other_clauses_are_not() {
+    let cases = [
+        ("Russia does not stand with Hamas.", "Hamas"),
+        ("There was no solidarity with Israel.", "Israel"),
+        ("Troops stood on the Gaza side of the border.", "Gaza"),
+        ("They stand with us, and Israel knows it.", "Israel"),
+        ("Solidarity grew as Israel struck.", "Israel"),
+        ("He spoke with Hamas.", "Hamas"),
+        ("A state living side by side with Israel.", "Israel"),
+    ];
+    for (s, name) in cases {
+        assert!(!solidarity(s, name), "{s}");
+    }
+}
+
+#[test]
+fn a_party_defended_against_a_charge_is_found() {
+    let cleared = [
+        (
+            "Iran rejected claims that Hamas was behind the blast.",
+            "Hamas",
+        ),
+        (
+            "He dismissed reports that the Palestinians were obstructing talks.",
+            "Palestinians",
+        ),
+        (
+            "Israel denied that Israeli forces struck the hospital.",
+            "Israeli",
+        ),
+        (
+            "Biden said Israel had nothing to do with the explosion.",
+            "Israel",
+        ),
+        (
+            "Israel bore no responsibility for the bombing, he said.",
+            "Israel",
+        ),
+        ("Moscow insists Hamas is not to blame.", "Hamas"),
+        ("He said Russia was not behind the attack.", "Russia"),
+    ];
+    for (s, name) in cleared {
+        assert_eq!(defence(s, name), Some(Defence::Cleared), "{s}");
+    }
+    let rejected = [
+        (
+            "Germany rejected the accusation of genocide against Israel as baseless.",
+            "Israel",
+        ),
+        (
+            "He called the genocide allegations against Israel false.",
+            "Israel",
+        ),
+    ];
+    for (s, name) in rejected {
+        assert_eq!(defence(s, name), Some(Defence::ChargeRejected), "{s}");
+    }
+}
+
+#[test]
+fn charges_made_or_not_denied_are_no_defence() {
+    let cases = [
+        ("Israel rejected the Hamas proposal.", "Hamas"),
+        ("He did not deny that Hamas was behind the attack.", "Hamas"),
+        (
+            "South Africa filed genocide charges against Israel.",
+            "Israel",
+        ),
+        ("Reports said Hamas was behind the blast.", "Hamas"),
+        (
+            "Israel denied entry to aid, and Hamas fired rockets.",
+            "Hamas",
+        ),
+        ("Hamas had no comment.", "Hamas"),
+        ("Russia was not invited.", "Russia"),
+    ];
+    for (s, name) in cases {
+        assert_eq!(defence(s, name), None, "{s}");
+    }
+}
+
+#[test]
+fn a_denied_terrorist_label_is_found_after_its_subject() {
+    let cases = [
+        (
+            "Erdogan claimed Hamas was not a terrorist organisation.",
+            "Hamas",
+        ),
+        (
+            "Russia said Hamas is not a terrorist organisation.",
+            "Hamas",
+        ),
+        (
+            "He said Hamas leader Ismail Haniyeh is not a terrorist.",
+            "Hamas",
+        ),
+        ("Ankara holds that Hamas is no terrorist group.", "Hamas"),
+        (
+            "Its fighters, he said, aren't terrorists: Hamas isn't terrorist.",
+            "Hamas",
+        ),
+        (
+            "He said Hamas is not an outright terrorist movement.",
+            "Hamas",
+        ),
+    ];
+    for (s, name) in cases {
+        assert!(terrorist_label_denied(s, &mention_of(s, name)), "{s}");
+    }
+}
+
+#[test]
+fn a_terrorist_label_that_stands_is_not_denied() {
+    let cases = [
+        ("Canada says Hamas is a terrorist organisation.", "Hamas"),
+        (
+            "Hamas is not only a terrorist group but a death cult.",
+            "Hamas",
+        ),
+        (
+            "Russia has not designated Hamas a terrorist group.",
+            "Russia",
+        ),
+        ("Israel is not alone in calling Hamas terrorists.", "Israel"),
+        (
+            "Hamas attacked; it is not clear who the terrorists were.",
+            "Hamas",
+        ),
+        (
+            "Hamas attacked Israel, which is not a terrorist state.",
+            "Hamas",
+        ),
+        (
+            "The United States said Israel is not a terrorist organisation.",
+            "United States",
+        ),
+    ];
+    for (s, name) in cases {
+        assert!(!terrorist_label_denied(s, &mention_of(s, name)), "{s}");
+    }
+}
