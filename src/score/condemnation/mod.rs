@@ -260,6 +260,13 @@ pub(super) fn words_before(
     )
 }
 
+/// The index in `before` (the words before a mention) of `link` when only
+/// "the" stands between it and the mention ("on the", "that", "against").
+pub(super) fn linking_word(before: &[(usize, usize, String)], link: &str) -> Option<usize> {
+    let at = before.iter().rposition(|w| w.2 != "the")?;
+    (before[at].2 == link).then_some(at)
+}
+
 /// Whether the clause after a coordinated object ends with it: a break,
 /// the sentence's end, or a word that goes on with the condemnation ("for
 /// …", "over …", "alike").
@@ -352,14 +359,9 @@ pub fn blame_laid_on(sentence: &str, mention: &Mention) -> bool {
         return false;
     };
     let word = |i: usize| before[i].2.as_str();
-    let mut on = before.len();
-    while on > 0 && word(on - 1) == "the" {
-        on -= 1;
-    }
-    if on == 0 || word(on - 1) != "on" {
+    let Some(on) = linking_word(&before, "on") else {
         return false;
-    }
-    let on = on - 1;
+    };
     let after = sentence.get(mention.end..).unwrap_or("");
     if words(after)
         .first()

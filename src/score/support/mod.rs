@@ -9,7 +9,7 @@
 //! the charge as an attack on the party it defends, and misses solidarity
 //! with a party it seldom saw supported.
 
-use super::condemnation::{words_before, CLAUSE_BREAKS, NEGATION};
+use super::condemnation::{linking_word, words_before, CLAUSE_BREAKS, NEGATION};
 use super::exclusion::lowercase_words;
 use super::speaker::{words, SPEAKER_VERBS};
 use crate::types::Mention;
@@ -200,14 +200,9 @@ pub fn defended(sentence: &str, mention: &Mention) -> Option<Defence> {
 /// charge, "that", the mention; not denied itself ("did not deny that").
 fn charge_denied(sentence: &str, mention: &Mention, before: &[(usize, usize, String)]) -> bool {
     let word = |i: usize| before[i].2.as_str();
-    let mut at = before.len();
-    while at > 0 && word(at - 1) == "the" {
-        at -= 1;
-    }
-    if at == 0 || word(at - 1) != "that" {
+    let Some(at) = linking_word(before, "that") else {
         return false;
-    }
-    at -= 1;
+    };
     // The charge's noun and up to two words before it ("the Israeli
     // claims"), or none ("denied that").
     let verb = (at.saturating_sub(4)..at)
@@ -244,14 +239,9 @@ fn no_part(after: &[String]) -> bool {
 /// sentence a word calling it untrue or a verb of denial before it.
 fn charge_called_untrue(sentence: &str, before: &[(usize, usize, String)]) -> bool {
     let word = |i: usize| before[i].2.as_str();
-    let mut at = before.len();
-    while at > 0 && word(at - 1) == "the" {
-        at -= 1;
-    }
-    if at == 0 || word(at - 1) != "against" {
+    let Some(at) = linking_word(before, "against") else {
         return false;
-    }
-    at -= 1;
+    };
     // "the accusation of genocide against": the charge within four words.
     let Some(charge) = (at.saturating_sub(4)..at)
         .rev()
