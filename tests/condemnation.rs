@@ -13,7 +13,7 @@
 
 mod gold_support;
 
-use stance::score::condemnation::{condemned_object, condemning_agent};
+use stance::score::condemnation::{condemned_object, condemned_unnamed_act, condemning_agent};
 use stance::score::rules::CONDEMNED_OBJECT_PROBABILITY;
 
 #[test]
@@ -42,4 +42,20 @@ fn annotators_do_not_condemn_the_one_who_condemns() {
     );
     // Measured: 5 pairs, none condemned.
     gold_support::assert_seldom_labelled("condemning-agent", counts, 3);
+}
+
+#[test]
+fn annotators_condemn_the_agent_of_a_condemned_unnamed_act() {
+    let counts = gold_support::party_pairs_where(
+        |text, party| (party.unnamed_acts.iter()).any(|act| condemned_unnamed_act(text, act)),
+        |row| row["condemn"] == 1,
+    );
+    // Measured: 4 pairs, 4 condemned (the guidelines' rule, seldom in news
+    // text that names the agent beside the act).
+    gold_support::assert_share_at_least(
+        "unnamed-act agent",
+        counts,
+        3,
+        CONDEMNED_OBJECT_PROBABILITY,
+    );
 }

@@ -112,6 +112,13 @@ pub struct Party {
     /// Hamas, named or not, "+ palestinians when Palestine/Palestinians/Gaza
     /// is named in the sentence" (see `score::force`).
     pub ceasefire_when_named: bool,
+    /// Acts this party is the agent of where a sentence condemns them
+    /// without naming who committed them ("the October 7 attack", "the
+    /// attacks from Gaza"): the guidelines' "condemning an unnamed but
+    /// unambiguous act … condemns its agent" (see `score::condemnation`).
+    /// Which acts are unambiguous is a fact of the conflict, so it is
+    /// configuration.
+    pub unnamed_acts: Vec<String>,
 }
 
 impl Party {
@@ -126,6 +133,7 @@ impl Party {
             addressed_with: Vec::new(),
             belligerent: false,
             ceasefire_when_named: false,
+            unnamed_acts: Vec::new(),
         }
     }
 
@@ -262,6 +270,8 @@ struct PartyDoc {
     belligerent: bool,
     #[serde(default)]
     ceasefire_when_named: bool,
+    #[serde(default)]
+    unnamed_acts: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -388,6 +398,17 @@ impl PartyDoc {
             );
         }
         party.ceasefire_when_named = self.ceasefire_when_named;
+        for act in self.unnamed_acts {
+            // An act of one word ("attack") would make every condemned
+            // attack this party's; the phrase must say which.
+            if act.split_whitespace().count() < 2 {
+                bail!(
+                    "party {:?} has the `unnamed_acts` phrase {act:?}: give at least two words (the act and what makes it unambiguous, as in \"attack from Gaza\")",
+                    party.id
+                );
+            }
+            party.unnamed_acts.push(act.trim().to_string());
+        }
         Ok(party)
     }
 }

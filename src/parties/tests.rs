@@ -65,6 +65,17 @@ fn embedded_files_parse() {
         marked(&set)[..],
         "the five kept in sync"
     );
+    let acts = |set: &PartySet| -> Vec<Vec<String>> {
+        (set.parties.iter())
+            .map(|p| p.unnamed_acts.clone())
+            .collect()
+    };
+    assert!(acts(&set)[1].contains(&"attack from Gaza".to_string()));
+    assert_eq!(
+        acts(&extended)[..5],
+        acts(&set)[..],
+        "the five kept in sync"
+    );
     assert!(
         !marked(&extended)[5..]
             .iter()
@@ -298,6 +309,16 @@ fn errors_name_the_file_and_the_problem() {
     assert!(
         when_named.contains("my-parties.toml: line 2: party \"a\" has `ceasefire_when_named` but is not a belligerent"),
         "{when_named}"
+    );
+
+    let one_word_act = error_of(
+        "[[party]]\nid = \"a\"\nname = \"A\"\naliases = [\"A\"]\nunnamed_acts = [\"attack\"]\n",
+    );
+    assert!(
+        one_word_act.contains(
+            "my-parties.toml: line 2: party \"a\" has the `unnamed_acts` phrase \"attack\""
+        ),
+        "{one_word_act}"
     );
 
     let slug = error_of("[[party]]\nid = \"United States\"\nname = \"A\"\naliases = [\"A\"]\n");

@@ -26,7 +26,7 @@ pub fn after_model(
     addressee_rule(text, sentence, &mut scores, scorer, parties);
     force_rule(text, sentence, &mut scores, parties);
     victim_rule(text, sentence, &mut scores, scorer);
-    condemnation_rule(text, sentence, &mut scores, scorer);
+    condemnation_rule(text, sentence, &mut scores, scorer, parties);
     support_rule(text, sentence, &mut scores, scorer);
     exclusion_rule(text, sentence, &mut scores, scorer);
     belligerent_rule(sentence, &mut scores, scorer, parties);
@@ -160,6 +160,13 @@ pub const CONDEMNED_OBJECT_PROBABILITY: f32 = 0.9;
 /// parties the training news seldom condemns; the words name the target
 /// whatever its habitual role.
 ///
+/// So is the agent of a condemned act that the sentence does not
+/// attribute, where the parties file names the act as the party's
+/// (`unnamed_acts`; [`condemnation::condemned_unnamed_act`]: "denounced the
+/// attacks from Gaza" condemns Hamas), named in the sentence or not: the
+/// guidelines' "condemning an unnamed but unambiguous act … condemns its
+/// agent". The model reads such a sentence as condemning no one it names.
+///
 /// The one who condemns ([`condemnation::condemning_agent`]: "was
 /// condemned by the United States"), when it is not an object too, loses a
 /// condemn label: the model takes the name beside the verb for its target.
@@ -168,11 +175,18 @@ fn condemnation_rule(
     sentence: &SentenceTargets,
     scores: &mut [RequestScores],
     scorer: &Scorer,
+    parties: &PartySet,
 ) {
     let object =
         |target: &Target| (target.mentions.iter()).any(|m| condemnation::condemned_object(text, m));
+    let agent_of_condemned_act = |target: &Target| {
+        (parties.parties[target.party].unnamed_acts.iter())
+            .any(|act| condemnation::condemned_unnamed_act(text, act))
+    };
     for (target, s) in sentence.targets.iter().zip(scores.iter_mut()) {
-        if s.labels[CONDEMN] < CONDEMNED_OBJECT_PROBABILITY && object(target) {
+        if s.labels[CONDEMN] < CONDEMNED_OBJECT_PROBABILITY
+            && (object(target) || agent_of_condemned_act(target))
+        {
             s.labels[CONDEMN] = CONDEMNED_OBJECT_PROBABILITY;
         }
     }

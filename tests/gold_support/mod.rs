@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use stance::parties::{PartyMatcher, PartySet};
+use stance::parties::{Party, PartyMatcher, PartySet};
 use stance::types::Mention;
 
 /// The extended parties file (the parties the gold data annotates) and its
@@ -79,6 +79,32 @@ pub fn pairs_where(
                 println!(
                     "{split} {} {id} labelled={is_labelled}: {}",
                     sentence.key, sentence.text
+                );
+            }
+        }
+    }
+    (pairs, labelled_pairs)
+}
+
+/// Of the (annotated sentence, party of the extended parties file) pairs of
+/// train, silver and dev, named in the sentence or not, for which
+/// `select(sentence, party)` holds: how many there are and how many
+/// `labelled(gold row)` (closed world). Prints each pair (`--nocapture`).
+pub fn party_pairs_where(
+    select: impl Fn(&str, &Party) -> bool,
+    labelled: impl Fn(&serde_json::Value) -> bool,
+) -> (usize, usize) {
+    let (parties, _) = extended_parties();
+    let (mut pairs, mut labelled_pairs) = (0, 0);
+    for split in ["train", "silver", "dev"] {
+        for sentence in sentences(split) {
+            for party in parties.parties.iter().filter(|p| select(&sentence.text, p)) {
+                let is_labelled = sentence.rows.get(&party.id).is_some_and(&labelled);
+                pairs += 1;
+                labelled_pairs += usize::from(is_labelled);
+                println!(
+                    "{split} {} {} labelled={is_labelled}: {}",
+                    sentence.key, party.id, sentence.text
                 );
             }
         }

@@ -392,6 +392,71 @@ const BLAME_REACH: usize = 12;
 /// Words before "blame" that make it the noun ("laid the blame").
 const BLAME_DETERMINERS: &[&str] = &["the", "full", "all", "much", "most"];
 
+/// How many words may stand between two words of an unnamed act ("the
+/// attacks under way against Israel", "the October 7 terrorist attack").
+const ACT_GAP: usize = 2;
+
+/// Whether `sentence` condemns the act that `act` names (a phrase of a
+/// parties file's `unnamed_acts`: "attack from Gaza", "October 7 attack")
+/// without naming its agent: the act stands where a condemned party would
+/// ([`condemned_object`]: after the condemnation through articles and
+/// adjectives only, so no name or possessive comes before it; or the
+/// subject of a passive: "the attacks from Gaza were condemned"), and no
+/// "by" follows it ("the attack on Israel by Hezbollah" names another
+/// agent). The phrase's words match in order, a plural for a singular
+/// ("attacks" for "attack"), with up to [`ACT_GAP`] other words between two
+/// of them but no clause break, "by" or "and".
+pub fn condemned_unnamed_act(sentence: &str, act: &str) -> bool {
+    let act: Vec<String> = words(act).into_iter().map(|w| w.2).collect();
+    let found = words(sentence);
+    if act.is_empty()
+        || !CONDEMNATION
+            .iter()
+            .any(|stem| sentence.to_lowercase().contains(stem))
+    {
+        return false;
+    }
+    (0..found.len()).any(|first| {
+        let Some(last) = act_ends_at(sentence, &found, first, &act) else {
+            return false;
+        };
+        let span = Mention {
+            text: sentence[found[first].0..found[last].1].to_string(),
+            start: found[first].0,
+            end: found[last].1,
+        };
+        found.get(last + 1).is_none_or(|w| w.2 != "by") && condemned_object(sentence, &span)
+    })
+}
+
+/// Where the act's words, matched from `found[first]`, end; `None` where
+/// they do not match there.
+fn act_ends_at(
+    sentence: &str,
+    found: &[(usize, usize, String)],
+    first: usize,
+    act: &[String],
+) -> Option<usize> {
+    let same = |word: &str, act_word: &str| {
+        word == act_word
+            || [word.strip_suffix('s'), word.strip_suffix("es")].contains(&Some(act_word))
+    };
+    if !same(&found[first].2, &act[0]) {
+        return None;
+    }
+    let mut at = first;
+    for act_word in &act[1..] {
+        at = (at + 1..found.len())
+            .take(ACT_GAP + 1)
+            .take_while(|&i| {
+                !sentence[found[at].1..found[i].0].contains(CLAUSE_BREAKS)
+                    && (at + 1..i).all(|j| found[j].2 != "by" && found[j].2 != "and")
+            })
+            .find(|&i| same(&found[i].2, act_word))?;
+    }
+    Some(at)
+}
+
 /// Whether `mention` names the one who condemns, after the condemnation
 /// and "by" ("condemned by the United States", "criticism by Moscow"): the
 /// holder, not a target.

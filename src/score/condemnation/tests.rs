@@ -134,3 +134,71 @@ fn the_one_who_condemns_follows_by() {
     assert!(!agent("Israel condemned the attack by Hamas.", "Hamas"));
     assert!(!agent("Israel condemned the attack by Hamas.", "Israel"));
 }
+
+#[test]
+fn a_condemned_act_without_its_agent_is_found_in_its_shapes() {
+    let found = [
+        (
+            "Germany denounced the attacks from Gaza.",
+            "attack from Gaza",
+        ),
+        ("India condemned the October 7 attack.", "October 7 attack"),
+        (
+            "Paris strongly condemned the October 7 terrorist attack as barbaric.",
+            "October 7 attack",
+        ),
+        (
+            "France condemned the terrorist attacks under way against Israel.",
+            "terrorist attack against Israel",
+        ),
+        (
+            "The attacks from Gaza were widely condemned in Europe.",
+            "attack from Gaza",
+        ),
+        ("Turkey condemned the siege of Gaza.", "siege of Gaza"),
+    ];
+    for (sentence, act) in found {
+        assert!(condemned_unnamed_act(sentence, act), "{sentence}");
+    }
+}
+
+#[test]
+fn an_act_with_its_agent_named_or_not_condemned_is_not_found() {
+    let not_found = [
+        // The agent named: the model and the object rule read it.
+        (
+            "Iran condemned Hezbollah's attack from Gaza.",
+            "attack from Gaza",
+        ),
+        (
+            "Canada condemned the attack from Gaza by Islamic Jihad.",
+            "attack from Gaza",
+        ),
+        // No condemnation, or a denied one.
+        (
+            "Rockets were fired in an attack from Gaza.",
+            "attack from Gaza",
+        ),
+        (
+            "The statement did not condemn the October 7 attack.",
+            "October 7 attack",
+        ),
+        // A clause break or "and" between the act's words.
+        (
+            "He condemned the attack, which came from Gaza.",
+            "attack from Gaza",
+        ),
+        (
+            "They condemned the siege and the hunger of Gaza.",
+            "siege of Gaza",
+        ),
+        // Too many words between the act's words.
+        (
+            "She condemned the attack that was launched early on Saturday from Gaza.",
+            "attack from Gaza",
+        ),
+    ];
+    for (sentence, act) in not_found {
+        assert!(!condemned_unnamed_act(sentence, act), "{sentence}");
+    }
+}
