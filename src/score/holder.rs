@@ -38,6 +38,10 @@ pub struct SentenceEvidence<'a> {
     /// Putin met…"): the antecedent of a later "he said" when the sentence
     /// names no speaker.
     pub subject: Option<&'a str>,
+    /// The sentence opens with a quotation mark: with no speaker named in
+    /// it, the quotation goes on from the sentence before ("“…,” he said.
+    /// “…”").
+    pub quotation: bool,
 }
 
 /// The holder decision, carried through an article so pronoun speakers
@@ -72,7 +76,13 @@ impl HolderTracker {
             self.last_speaker = Some(party.clone());
             return party;
         }
-        if sentence.attribution == Attribution::Pronoun {
+        // The guidelines resolve a speaker named by a pronoun from the
+        // article's earlier sentences; a quotation that names no speaker is
+        // resolved the same way (out of fold, chosen on the first fold and
+        // confirmed on the second: see the README).
+        let earlier_speaker = sentence.attribution == Attribution::Pronoun
+            || (sentence.attribution == Attribution::None && sentence.quotation);
+        if earlier_speaker {
             if let Some(last) = &self.last_speaker {
                 return last.clone();
             }
@@ -111,6 +121,7 @@ mod tests {
             author,
             attribution,
             subject: None,
+            quotation: false,
         }
     }
 
@@ -174,6 +185,29 @@ mod tests {
             OTHER,
             "the last speaker is now someone outside the parties"
         );
+    }
+
+    #[test]
+    fn a_quotation_without_a_speaker_goes_on_from_the_last_one() {
+        let mut t = HolderTracker::default();
+        let quoted = |quotation| {
+            let mut s = evidence(
+                vec![("israel", Some(0.1), false)],
+                Some(0.8),
+                Attribution::None,
+            );
+            s.quotation = quotation;
+            s
+        };
+        assert_eq!(t.decide(&quoted(true)), AUTHOR, "no speaker yet");
+        let first = evidence(
+            vec![("russia", Some(0.9), true)],
+            Some(0.1),
+            Attribution::Named,
+        );
+        assert_eq!(t.decide(&first), "russia");
+        assert_eq!(t.decide(&quoted(true)), "russia");
+        assert_eq!(t.decide(&quoted(false)), AUTHOR, "not a quotation");
     }
 
     #[test]

@@ -292,6 +292,14 @@ fn named_after_said(before: &str) -> bool {
     gap.ends_with([',', '"', '”', '’', '\''])
 }
 
+/// Whether `sentence` opens with a quotation mark (straight, curly or
+/// single), as a quotation that goes on from the sentence before does.
+pub fn opens_quotation(sentence: &str) -> bool {
+    sentence
+        .trim_start()
+        .starts_with(['"', '\'', '“', '‘', '«', '„'])
+}
+
 /// How `sentence` attributes its content (see [`Attribution`]).
 pub fn attribution(sentence: &str) -> Attribution {
     let words = words(sentence);
@@ -419,5 +427,12 @@ mod tests {
             Attribution::Named
         );
         assert_eq!(attribution("The siege is a crime."), Attribution::None);
+    }
+
+    #[test]
+    fn quotations_open_with_a_quotation_mark() {
+        assert!(opens_quotation("“The siege is a crime.”"));
+        assert!(opens_quotation(" \"The siege is a crime.\""));
+        assert!(!opens_quotation("The siege is a “crime”."));
     }
 }

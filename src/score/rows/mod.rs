@@ -220,6 +220,7 @@ fn evidence<'a>(
             .filter(|t| t.mentions.iter().any(|m| speaker::heads(text, m)))
             .min_by_key(|t| t.mentions[0].start)
             .map(|t| parties.parties[t.party].id.as_str()),
+        quotation: speaker::opens_quotation(text),
     }
 }
 

@@ -326,3 +326,24 @@ fn the_object_of_a_condemnation_is_condemned_whoever_it_is() {
     assert_eq!(rows[1].condemn, 0.9, "the rule's probability");
     assert_eq!(rows[1].holder.as_deref(), Some("israel"));
 }
+
+#[test]
+fn the_agent_of_a_condemned_unnamed_act_is_condemned() {
+    // Hamas is not named; the parties file names the act as its own.
+    let rows = every_row(
+        "Germany denounced the attacks from Gaza.",
+        &["israel", "hamas", "palestinians"],
+        &[
+            scores([0.1, 0.0, 0.0], 0.0, 0.1),
+            scores([0.03, 0.0, 0.0], 0.0, 0.1),
+            scores([0.2, 0.0, 0.0], 0.0, 0.1),
+        ],
+    );
+    assert_eq!(rows[1].party, "hamas");
+    assert_eq!(
+        (rows[1].labels.clone(), rows[1].condemn),
+        (vec!["condemn".to_string()], 0.9)
+    );
+    assert!(rows[0].labels.is_empty() && rows[2].labels.is_empty());
+    assert_eq!(rows[1].holder.as_deref(), Some("other"));
+}
