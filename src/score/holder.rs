@@ -4,9 +4,11 @@
 //! sentence, the probability that this party holds a stance there ("holds"),
 //! and the probability that the stance is the article's own voice
 //! ("author"). The decision per sentence, in order:
-//! 1. the party most likely to hold it, when that is at least 0.5;
-//! 2. a speaker named by a pronoun or an office ("…, she said"): the last
-//!    speaker of the article's earlier sentences;
+//! 1. the party most likely to hold it, when that is at least 0.5; else
+//!    the party the surface rules put in the speaker's place, when the
+//!    model gives it at least 0.2;
+//! 2. a speaker named by a pronoun or an office ("…, she said"), or none
+//!    in a quotation: the last speaker of the article's earlier sentences;
 //! 3. the article's own voice (`author`) when the model says so, else
 //!    `other` (a speaker outside the parties file).
 //!
@@ -21,6 +23,13 @@ pub const OTHER: &str = "other";
 
 /// Decisions at or above this probability count.
 const DECIDE: f32 = 0.5;
+
+/// Where no party reaches [`DECIDE`], the surface rules' speaker holds the
+/// stance if the model gives it at least this. Chosen out of fold on the
+/// first of the two cross-validation folds (0, 0.1, 0.2, 0.3 tried; holder
+/// accuracy 0.528 → 0.537 at 0.2) and confirmed on the second (0.463 →
+/// 0.476); ungated (0) it lost on both.
+const SPEAKER_FALLBACK: f32 = 0.2;
 
 /// What one sentence offers for the decision.
 #[derive(Debug, Clone)]
@@ -67,8 +76,17 @@ impl HolderTracker {
             .find(|(_, _, speaks)| *speaks)
             .map(|(id, _, _)| id.to_string());
         let has_model = sentence.author.is_some();
+        // The surface speaker, where the model gives it some chance but no
+        // party reaches the decision ("Beijing has called for an immediate
+        // ceasefire …": holds 0.47); without the gate the speaker rule
+        // loses more rows than it wins (out of fold).
+        let speaker_fallback = || {
+            (sentence.parties.iter())
+                .find(|(_, holds, speaks)| *speaks && holds.is_some_and(|p| p >= SPEAKER_FALLBACK))
+                .map(|(id, _, _)| id.to_string())
+        };
         let named = if has_model {
-            model_party
+            model_party.or_else(speaker_fallback)
         } else {
             rule_party.clone()
         };
@@ -162,11 +180,12 @@ mod tests {
     fn pronouns_take_the_last_speaker() {
         let mut t = HolderTracker::default();
         let first = evidence(
-            vec![("russia", Some(0.2), true)],
+            vec![("russia", Some(0.1), true)],
             Some(0.1),
             Attribution::Named,
         );
-        // No stance here (holds 0.2), but Russia is the speaker by the rules.
+        // No stance here (holds 0.1, under the speaker fallback), but
+        // Russia is the speaker by the rules.
         assert_eq!(t.decide(&first), OTHER);
         let second = evidence(
             vec![("israel", Some(0.1), false)],
@@ -208,6 +227,20 @@ mod tests {
         assert_eq!(t.decide(&first), "russia");
         assert_eq!(t.decide(&quoted(true)), "russia");
         assert_eq!(t.decide(&quoted(false)), AUTHOR, "not a quotation");
+    }
+
+    #[test]
+    fn the_speaker_holds_it_where_no_party_is_decided_and_the_model_gives_it_a_chance() {
+        let mut t = HolderTracker::default();
+        let speaker = |holds| {
+            evidence(
+                vec![("china", Some(holds), true), ("israel", Some(0.1), false)],
+                Some(0.3),
+                Attribution::Named,
+            )
+        };
+        assert_eq!(t.decide(&speaker(0.47)), "china");
+        assert_eq!(t.decide(&speaker(0.1)), OTHER, "under the gate");
     }
 
     #[test]
