@@ -65,25 +65,15 @@ pub fn pairs_where(
     labelled: impl Fn(&serde_json::Value) -> bool,
 ) -> (usize, usize) {
     let (parties, matcher) = extended_parties();
-    let (mut pairs, mut labelled_pairs) = (0, 0);
-    for split in ["train", "silver", "dev"] {
-        for sentence in sentences(split) {
-            for found in matcher.find(&sentence.text) {
-                if !select(&sentence.text, &found.mentions) {
-                    continue;
-                }
-                let id = &parties.parties[found.party].id;
-                let is_labelled = sentence.rows.get(id).is_some_and(&labelled);
-                pairs += 1;
-                labelled_pairs += usize::from(is_labelled);
-                println!(
-                    "{split} {} {id} labelled={is_labelled}: {}",
-                    sentence.key, sentence.text
-                );
-            }
-        }
-    }
-    (pairs, labelled_pairs)
+    count_pairs(
+        |text| {
+            (matcher.find(text).into_iter())
+                .filter(|found| select(text, &found.mentions))
+                .map(|found| parties.parties[found.party].id.clone())
+                .collect()
+        },
+        labelled,
+    )
 }
 
 /// Of the (annotated sentence, party of the extended parties file) pairs of
@@ -95,16 +85,33 @@ pub fn party_pairs_where(
     labelled: impl Fn(&serde_json::Value) -> bool,
 ) -> (usize, usize) {
     let (parties, _) = extended_parties();
+    count_pairs(
+        |text| {
+            (parties.parties.iter())
+                .filter(|party| select(text, party))
+                .map(|party| party.id.clone())
+                .collect()
+        },
+        labelled,
+    )
+}
+
+/// The pairs of train, silver and dev whose party ids `pick(sentence)`
+/// gives, and of them those `labelled(gold row)`; prints each pair.
+fn count_pairs(
+    pick: impl Fn(&str) -> Vec<String>,
+    labelled: impl Fn(&serde_json::Value) -> bool,
+) -> (usize, usize) {
     let (mut pairs, mut labelled_pairs) = (0, 0);
     for split in ["train", "silver", "dev"] {
         for sentence in sentences(split) {
-            for party in parties.parties.iter().filter(|p| select(&sentence.text, p)) {
-                let is_labelled = sentence.rows.get(&party.id).is_some_and(&labelled);
+            for id in pick(&sentence.text) {
+                let is_labelled = sentence.rows.get(&id).is_some_and(&labelled);
                 pairs += 1;
                 labelled_pairs += usize::from(is_labelled);
                 println!(
-                    "{split} {} {} labelled={is_labelled}: {}",
-                    sentence.key, party.id, sentence.text
+                    "{split} {} {id} labelled={is_labelled}: {}",
+                    sentence.key, sentence.text
                 );
             }
         }
