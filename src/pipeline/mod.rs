@@ -96,7 +96,7 @@ enum Item {
 /// (a new column, another holder rule), so that `--resume` never splices
 /// rows of two program versions.
 const ROW_FORMAT: &str =
-    "rows/5 (holder; the addressee, victim, condemnation (with passives, laid blame, coordinated objects and the one condemning), support, exclusion and belligerent rules)";
+    "rows/6 (holder, with quotations and the speaker fallback; the addressee, victim, condemnation (with passives, laid blame, coordinated objects, the one condemning and unnamed acts), support, exclusion and belligerent rules)";
 
 /// Digest of what decides the output, so `--resume` refuses to mix runs:
 /// `inputs=… model=… parties=… format=…`, each part a short SHA-256, so that
