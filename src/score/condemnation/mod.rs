@@ -407,15 +407,16 @@ const ACT_GAP: usize = 2;
 /// ("attacks" for "attack"), with up to [`ACT_GAP`] other words between two
 /// of them but no clause break, "by" or "and".
 pub fn condemned_unnamed_act(sentence: &str, act: &str) -> bool {
-    let act: Vec<String> = words(act).into_iter().map(|w| w.2).collect();
-    let found = words(sentence);
-    if act.is_empty()
-        || !CONDEMNATION
-            .iter()
-            .any(|stem| sentence.to_lowercase().contains(stem))
-    {
+    // Most sentences condemn nothing: no word scan for them.
+    let lowercase = sentence.to_lowercase();
+    if !CONDEMNATION.iter().any(|stem| lowercase.contains(stem)) {
         return false;
     }
+    let act: Vec<String> = words(act).into_iter().map(|w| w.2).collect();
+    if act.is_empty() {
+        return false;
+    }
+    let found = words(sentence);
     (0..found.len()).any(|first| {
         let Some(last) = act_ends_at(sentence, &found, first, &act) else {
             return false;
