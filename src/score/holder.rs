@@ -70,19 +70,16 @@ impl HolderTracker {
             .filter(|(_, p)| *p >= DECIDE)
             .max_by(|a, b| a.1.total_cmp(&b.1))
             .map(|(id, _)| id.to_string());
-        let rule_party = sentence
-            .parties
-            .iter()
-            .find(|(_, _, speaks)| *speaks)
-            .map(|(id, _, _)| id.to_string());
+        let speaker = (sentence.parties.iter()).find(|(_, _, speaks)| *speaks);
+        let rule_party = speaker.map(|(id, _, _)| id.to_string());
         let has_model = sentence.author.is_some();
         // The surface speaker, where the model gives it some chance but no
         // party reaches the decision ("Beijing has called for an immediate
         // ceasefire …": holds 0.47); without the gate the speaker rule
         // loses more rows than it wins (out of fold).
         let speaker_fallback = || {
-            (sentence.parties.iter())
-                .find(|(_, holds, speaks)| *speaks && holds.is_some_and(|p| p >= SPEAKER_FALLBACK))
+            speaker
+                .filter(|(_, holds, _)| holds.is_some_and(|p| p >= SPEAKER_FALLBACK))
                 .map(|(id, _, _)| id.to_string())
         };
         let named = if has_model {
