@@ -180,8 +180,7 @@ fn condemnation_rule(
     let object =
         |target: &Target| (target.mentions.iter()).any(|m| condemnation::condemned_object(text, m));
     let agent_of_condemned_act = |target: &Target| {
-        (parties.parties[target.party].unnamed_acts.iter())
-            .any(|act| condemnation::condemned_unnamed_act(text, act))
+        condemnation::condemned_unnamed_act(text, &parties.parties[target.party].unnamed_acts)
     };
     for (target, s) in sentence.targets.iter().zip(scores.iter_mut()) {
         if s.labels[CONDEMN] < CONDEMNED_OBJECT_PROBABILITY

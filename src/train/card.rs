@@ -351,7 +351,7 @@ fn render_results(card: &ModelCard, epoch_chosen_on_dev: bool, md: &mut String) 
     md.push_str(
         "## Results (closed world: annotated sentences × the parties of the gold file)\n\n",
     );
-    md.push_str("Thresholds are condemn / support / ceasefire; the labels' F1 and PR-AUC follow the same order.\n\n");
+    md.push_str("Every figure is of the rows `stance score` writes: the model's scores after the guidelines' rules (`src/score/rules.rs`), with the holder decided as the rows decide it. Thresholds are condemn / support / ceasefire; the labels' F1 and PR-AUC follow the same order.\n\n");
     md.push_str("| split | thresholds | pairs | macro-F1 | condemn F1 | support F1 | ceasefire F1 | condemn PR-AUC | support PR-AUC | ceasefire PR-AUC | ECE |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
     let mut rows: Vec<(String, String, &eval::Report)> = vec![
         (format!("dev ({dev_note})"), shipped.clone(), &card.dev),

@@ -396,37 +396,38 @@ const BLAME_DETERMINERS: &[&str] = &["the", "full", "all", "much", "most"];
 /// attacks under way against Israel", "the October 7 terrorist attack").
 const ACT_GAP: usize = 2;
 
-/// Whether `sentence` condemns the act that `act` names (a phrase of a
-/// parties file's `unnamed_acts`: "attack from Gaza", "October 7 attack")
-/// without naming its agent: the act stands where a condemned party would
-/// ([`condemned_object`]: after the condemnation through articles and
-/// adjectives only, so no name or possessive comes before it; or the
-/// subject of a passive: "the attacks from Gaza were condemned"), and no
-/// "by" follows it ("the attack on Israel by Hezbollah" names another
-/// agent). The phrase's words match in order, a plural for a singular
-/// ("attacks" for "attack"), with up to [`ACT_GAP`] other words between two
-/// of them but no clause break, "by" or "and".
-pub fn condemned_unnamed_act(sentence: &str, act: &str) -> bool {
+/// Whether `sentence` condemns one of the acts that `acts` name (the
+/// phrases of a party's `unnamed_acts` in the parties file: "attack from
+/// Gaza", "October 7 attack") without naming its agent: the act stands
+/// where a condemned party would ([`condemned_object`]: after the
+/// condemnation through articles and adjectives only, so no name or
+/// possessive comes before it; or the subject of a passive: "the attacks
+/// from Gaza were condemned"), and no "by" follows it ("the attack on
+/// Israel by Hezbollah" names another agent). A phrase's words match in
+/// order, a plural for a singular ("attacks" for "attack"), with up to
+/// [`ACT_GAP`] other words between two of them but no clause break, "by" or
+/// "and". The sentence is read once for all the phrases.
+pub fn condemned_unnamed_act<S: AsRef<str>>(sentence: &str, acts: &[S]) -> bool {
     // Most sentences condemn nothing: no word scan for them.
     let lowercase = sentence.to_lowercase();
-    if !CONDEMNATION.iter().any(|stem| lowercase.contains(stem)) {
-        return false;
-    }
-    let act: Vec<String> = words(act).into_iter().map(|w| w.2).collect();
-    if act.is_empty() {
+    if acts.is_empty() || !CONDEMNATION.iter().any(|stem| lowercase.contains(stem)) {
         return false;
     }
     let found = words(sentence);
-    (0..found.len()).any(|first| {
-        let Some(last) = act_ends_at(sentence, &found, first, &act) else {
-            return false;
-        };
-        let span = Mention {
-            text: sentence[found[first].0..found[last].1].to_string(),
-            start: found[first].0,
-            end: found[last].1,
-        };
-        found.get(last + 1).is_none_or(|w| w.2 != "by") && condemned_object(sentence, &span)
+    acts.iter().any(|act| {
+        let act: Vec<String> = words(act.as_ref()).into_iter().map(|w| w.2).collect();
+        !act.is_empty()
+            && (0..found.len()).any(|first| {
+                let Some(last) = act_ends_at(sentence, &found, first, &act) else {
+                    return false;
+                };
+                let span = Mention {
+                    text: sentence[found[first].0..found[last].1].to_string(),
+                    start: found[first].0,
+                    end: found[last].1,
+                };
+                found.get(last + 1).is_none_or(|w| w.2 != "by") && condemned_object(sentence, &span)
+            })
     })
 }
 
