@@ -5,6 +5,12 @@ use super::*;
 use crate::train::examples::MAX_OUTPUTS;
 use crate::types::CEASEFIRE;
 
+mod average;
+mod frozen;
+
+use average::{snapshot, WeightAverage};
+use frozen::{frozen_states, pad_states};
+
 /// Numerically stable binary cross-entropy on logits, the weighted mean
 /// over all entries (weight 0: not in the loss).
 fn bce_with_logits(
@@ -318,63 +324,6 @@ fn normal(rng: &mut StdRng) -> f32 {
     (-2.0 * u1.ln()).sqrt() * (2.0 * std::f32::consts::PI * u2).cos()
 }
 
-/// Hidden states after layer `from - 1` for each example, unpadded (len, hidden).
-fn frozen_states(
-    head: &StanceHead,
-    examples: &[Example],
-    from: usize,
-) -> anyhow::Result<Vec<Tensor>> {
-    let started = Instant::now();
-    let lengths: Vec<usize> = examples.iter().map(|e| e.input.len()).collect();
-    let mut states = vec![None; examples.len()];
-    for plan in score::plan_batches(&lengths, 64, 64 * 64) {
-        let batch = Batch::from_sequences(plan.iter().map(|&i| &examples[i].input));
-        let input = head.pad(&batch)?;
-        let xs = head.bert.embed(&input, Mode::Infer)?;
-        let xs = head
-            .bert
-            .run_layers(xs, &input.attention_bias()?, 0..from, Mode::Infer)?;
-        for (row, &i) in plan.iter().enumerate() {
-            states[i] = Some(xs.get(row)?.narrow(0, 0, lengths[i])?.contiguous()?);
-        }
-    }
-    eprintln!(
-        "cached frozen layers 0..{from} for {} examples in {:.0} s",
-        examples.len(),
-        started.elapsed().as_secs_f64()
-    );
-    Ok(states
-        .into_iter()
-        .map(|s| s.expect("every example is in a batch"))
-        .collect())
-}
-
-/// Right-pads cached states of a batch to (batch, max_length, hidden).
-fn pad_states(
-    states: &[Tensor],
-    ids: &[usize],
-    max_length: usize,
-    hidden: usize,
-) -> candle_core::Result<Tensor> {
-    let rows = ids
-        .iter()
-        .map(|&i| {
-            let len = states[i].dim(0)?;
-            if len == max_length {
-                Ok(states[i].clone())
-            } else {
-                let pad = Tensor::zeros(
-                    (max_length - len, hidden),
-                    states[i].dtype(),
-                    states[i].device(),
-                )?;
-                Tensor::cat(&[&states[i], &pad], 0)
-            }
-        })
-        .collect::<candle_core::Result<Vec<_>>>()?;
-    Tensor::stack(&rows, 0)
-}
-
 /// What one example trains on in one epoch.
 struct EpochInput<'e> {
     input: &'e Encoded,
@@ -420,68 +369,9 @@ fn shuffled_batches(inputs: &[EpochInput], batch_size: usize, rng: &mut StdRng) 
     batches
 }
 
-/// Running sum of weight snapshots, for checkpoint averaging.
-#[derive(Default)]
-struct WeightAverage {
-    sum: Option<HashMap<String, Tensor>>,
-    /// The epochs added so far.
-    epochs: Vec<usize>,
-}
-
-impl WeightAverage {
-    fn add(&mut self, epoch: usize, weights: HashMap<String, Tensor>) -> candle_core::Result<()> {
-        self.sum = Some(match self.sum.take() {
-            None => weights,
-            Some(sum) => sum
-                .into_iter()
-                .map(|(name, total)| Ok((name.clone(), (total + &weights[&name])?)))
-                .collect::<candle_core::Result<_>>()?,
-        });
-        self.epochs.push(epoch);
-        Ok(())
-    }
-
-    /// The elementwise mean of what was added; `None` if nothing was.
-    fn mean(self) -> candle_core::Result<Option<HashMap<String, Tensor>>> {
-        let n = self.epochs.len() as f64;
-        self.sum
-            .map(|sum| {
-                sum.into_iter()
-                    .map(|(name, total)| Ok((name, (total / n)?)))
-                    .collect()
-            })
-            .transpose()
-    }
-}
-
-fn snapshot(vars: &[(String, Var)]) -> anyhow::Result<HashMap<String, Tensor>> {
-    vars.iter()
-        .map(|(name, var)| Ok((name.clone(), var.as_tensor().detach().copy()?)))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn weights(a: &[f32], b: f32) -> HashMap<String, Tensor> {
-        let mut w = HashMap::new();
-        w.insert("a".to_string(), Tensor::new(a, &Device::Cpu).unwrap());
-        w.insert("b".to_string(), Tensor::new(&[b], &Device::Cpu).unwrap());
-        w
-    }
-
-    #[test]
-    fn weight_average_is_the_elementwise_mean_of_the_added_epochs() {
-        let mut average = WeightAverage::default();
-        average.add(6, weights(&[1.0, -2.0], 0.5)).unwrap();
-        average.add(7, weights(&[2.0, 4.0], 1.5)).unwrap();
-        average.add(8, weights(&[6.0, 1.0], -0.5)).unwrap();
-        assert_eq!(average.epochs, vec![6, 7, 8]);
-        let mean = average.mean().unwrap().expect("three epochs were added");
-        assert_eq!(mean["a"].to_vec1::<f32>().unwrap(), vec![3.0, 1.0]);
-        assert_eq!(mean["b"].to_vec1::<f32>().unwrap(), vec![0.5]);
-    }
 
     fn example(ids: &[u32], swapped: Option<&[u32]>) -> Example {
         let encoded = |ids: &[u32]| Encoded {
@@ -528,10 +418,5 @@ mod tests {
             (70..130).contains(&half),
             "{half} of 200 swapped at p = 0.5"
         );
-    }
-
-    #[test]
-    fn weight_average_of_nothing_is_none() {
-        assert!(WeightAverage::default().mean().unwrap().is_none());
     }
 }
