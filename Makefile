@@ -69,7 +69,7 @@ CV_RECIPE := --cv-folds 2 --cv-train-always datasets/guideline
 train-cv: setup
 	$(BIN) train $(TRAIN_RECIPE) --out models/stance-minilm-cv $(CV_RECIPE)
 
-## cv: cross-validate the committed model's recipe (2 folds of train + silver, about 80 minutes on 2 cores), add the figures to its card and write the out-of-fold rows to out/cv-predictions.jsonl; the weights are unchanged, the temperatures refitted on dev as `make train` fits them
+## cv: cross-validate the committed model's recipe (2 folds of train + silver, about 65 minutes on 2 cores), add the figures to its card and write the out-of-fold rows to out/cv-predictions.jsonl; the weights are unchanged, the temperatures refitted on dev as `make train` fits them
 cv: setup
 	@mkdir -p out
 	$(BIN) train $(TRAIN_RECIPE) --out models/stance-minilm $(CV_RECIPE) --cv-figures-only --cv-predictions out/cv-predictions.jsonl

@@ -41,6 +41,7 @@ impl WeightAverage {
     }
 }
 
+/// A detached copy of every trained variable: one epoch's weights to average.
 pub(super) fn snapshot(vars: &[(String, Var)]) -> anyhow::Result<HashMap<String, Tensor>> {
     vars.iter()
         .map(|(name, var)| Ok((name.clone(), var.as_tensor().detach().copy()?)))
