@@ -11,6 +11,17 @@ macro-F1, plus F1 per party, and holder accuracy.
         --articles datasets/dev/articles.jsonl --gold datasets/dev/gold.jsonl \\
         --predictions out/pred.jsonl [--report out/report.json --tol 1e-6]
 
+Several splits at once (repeat --articles and --gold), restricted by date
+(`--from-month` / `--before-month`: the articles dated that month or later /
+before it; undated articles are left out of either), with the holder
+slugs of a parties file:
+
+    python3 scripts/recompute_metrics.py \\
+        --articles datasets/train/articles.jsonl --articles datasets/silver/articles.jsonl \\
+        --gold datasets/train/gold.jsonl --gold datasets/silver/gold.jsonl \\
+        --predictions out/cv-predictions.jsonl --parties config/parties-extended.toml \\
+        --from-month 2024-01
+
 Protocol:
   * pairs = every sentence (article_id, sentence_index) with at least one
     gold row x every party that appears in the gold file, except `none`;
@@ -76,12 +87,93 @@ def as_binary(value, path, number, key):
 
 
 def load_articles(path):
-    """Map article id -> number of sentences (only used to sanity-check the gold file)."""
-    counts = {}
+    """Map article id -> (number of sentences, date or None).
+
+    The counts sanity-check the gold file; the dates restrict by month.
+    """
+    articles = {}
     for number, row in read_jsonl(path):
         sentences = field(row, "sentences", path, number)
-        counts[str(field(row, "id", path, number))] = len(sentences)
-    return counts
+        date = row.get("date")
+        if date is not None and not is_date(date):
+            raise InputError(f"{path}:{number}: date {date!r} is not YYYY-MM-DD or YYYY-MM")
+        articles[str(field(row, "id", path, number))] = (len(sentences), date)
+    return articles
+
+
+def is_date(text):
+    """YYYY-MM or YYYY-MM-DD (as `stance train --time-split` reads an article's date)."""
+    parts = text.split("-") if isinstance(text, str) else []
+    return (
+        len(parts) in (2, 3)
+        and all(part.isascii() and part.isdigit() for part in parts)
+        and [len(part) for part in parts] == [4, 2, 2][: len(parts)]
+        and 1 <= int(parts[1]) <= 12
+    )
+
+
+def is_month(text):
+    return is_date(text) and len(text) == 7
+
+
+def load_many(paths, load, merge):
+    """The files at `paths` read by `load` and combined by `merge`."""
+    combined = None
+    for path in paths:
+        loaded = load(path)
+        combined = loaded if combined is None else merge(combined, loaded, path)
+    return combined
+
+
+def merge_articles(first, second, path):
+    for article_id in second:
+        if article_id in first:
+            raise InputError(f"{path}: article {article_id!r} is also in an earlier articles file")
+    return {**first, **second}
+
+
+def merge_gold(first, second, path):
+    sentences, _, gold, holders = first
+    for key, values in second[2].items():
+        if key in gold and gold[key] != values:
+            raise InputError(f"{path}: conflicting gold row for {key} in an earlier gold file")
+    return (sentences | second[0], sorted(set(first[1]) | set(second[1])),
+            {**gold, **second[2]}, {**holders, **second[3]})
+
+
+def restrict_to(articles_kept, sentences, gold, holders):
+    """The gold data of the kept articles only; the parties are those with a row in them."""
+    sentences = {s for s in sentences if s[0] in articles_kept}
+    gold = {key: values for key, values in gold.items() if key[0] in articles_kept}
+    holders = {key: slugs for key, slugs in holders.items() if key[0] in articles_kept}
+    return sentences, sorted({key[2] for key in gold}), gold, holders
+
+
+def articles_in_period(articles, from_month=None, before_month=None):
+    """Ids of the dated articles with month >= from_month and < before_month (undated: none)."""
+    kept = set()
+    for article_id, (_, date) in articles.items():
+        if date is None:
+            continue
+        month = date[:7]  # zero-padded, so text order is time order
+        if (from_month is None or month >= from_month) and (before_month is None or month < before_month):
+            kept.add(article_id)
+    return kept
+
+
+def load_party_ids(path):
+    """The party ids of a parties file (TOML, `[[party]]` tables with `id`)."""
+    import tomllib
+
+    try:
+        with open(path, "rb") as handle:
+            parties = tomllib.load(handle).get("party", [])
+    except (OSError, tomllib.TOMLDecodeError) as err:
+        raise InputError(f"{path}: {err}") from None
+    ids = [str(party.get("id")) for party in parties if "id" in party]
+    if not ids:
+        raise InputError(f"{path}: no [[party]] with an id")
+    return ids
 
 
 def load_gold(path):
@@ -259,7 +351,7 @@ def compare_with_report(metrics, report, tol):
 
 def warn_about_articles(articles, sentences):
     """Gold sentences that the articles file does not have point at mismatched inputs."""
-    missing = sorted(s for s in sentences if s[0] not in articles or not 0 <= s[1] < articles[s[0]])
+    missing = sorted(s for s in sentences if s[0] not in articles or not 0 <= s[1] < articles[s[0]][0])
     for article_id, index in missing[:10]:
         print(f"warning: gold sentence ({article_id}, {index}) is not in the articles file", file=sys.stderr)
     if len(missing) > 10:
@@ -268,8 +360,10 @@ def warn_about_articles(articles, sentences):
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--articles", required=True, help="ARTICLES.jsonl given to stance eval")
-    parser.add_argument("--gold", required=True, help="GOLD.jsonl given to stance eval")
+    parser.add_argument("--articles", required=True, action="append",
+                        help="ARTICLES.jsonl given to stance eval (repeatable: several splits as one)")
+    parser.add_argument("--gold", required=True, action="append",
+                        help="GOLD.jsonl given to stance eval (repeatable)")
     parser.add_argument("--predictions", required=True, help="PRED.jsonl written by stance eval --predictions")
     parser.add_argument("--report", help="REPORT.json written by stance eval --json, to compare with")
     parser.add_argument(
@@ -277,6 +371,11 @@ def parse_args(argv):
         default="israel,hamas,palestinians,united_states,russia",
         help="comma-separated party ids of the parties file in use (holder slugs outside them count as other)",
     )
+    parser.add_argument("--parties", help="a parties file (TOML) whose ids are the holder slugs; overrides --party-ids")
+    parser.add_argument("--from-month", metavar="YYYY-MM",
+                        help="only the articles dated this month or later (undated ones left out)")
+    parser.add_argument("--before-month", metavar="YYYY-MM",
+                        help="only the articles dated before this month (undated ones left out)")
     parser.add_argument("--tol", type=float, default=1e-6, help="absolute tolerance of the comparison (default 1e-6)")
     return parser.parse_args(argv)
 
@@ -284,8 +383,16 @@ def parse_args(argv):
 def main(argv=None):
     args = parse_args(argv)
     try:
-        articles = load_articles(args.articles)
-        sentences, parties, gold, holders = load_gold(args.gold)
+        for name in ("from_month", "before_month"):
+            month = getattr(args, name)
+            if month is not None and not is_month(month):
+                raise InputError(f"--{name.replace('_', '-')} {month!r}: give a month as YYYY-MM")
+        articles = load_many(args.articles, load_articles, merge_articles)
+        sentences, parties, gold, holders = load_many(args.gold, load_gold, merge_gold)
+        if args.from_month or args.before_month:
+            kept = articles_in_period(articles, args.from_month, args.before_month)
+            sentences, parties, gold, holders = restrict_to(kept, sentences, gold, holders)
+        party_ids = load_party_ids(args.parties) if args.parties else args.party_ids.split(",")
         predicted = load_predictions(args.predictions)
         report = None
         if args.report:
@@ -299,7 +406,7 @@ def main(argv=None):
         return 2
 
     warn_about_articles(articles, sentences)
-    metrics = compute(sentences, parties, gold, predicted, holders, args.party_ids.split(","))
+    metrics = compute(sentences, parties, gold, predicted, holders, party_ids)
     print(format_table(metrics))
     if report is None:
         return 0

@@ -171,6 +171,71 @@ class RecomputeMetricsTest(unittest.TestCase):
         self.assertEqual(status, 2)
         self.assertIn("bad.jsonl:1", err)
 
+    def dated(self, a1_date, a2_date):
+        """The example with dates on its articles, and an undated third one with a gold row."""
+        articles = [dict(ARTICLES[0], date=a1_date), dict(ARTICLES[1], date=a2_date),
+                    {"id": "a3", "text": "U0.", "sentences": ["U0."]}]
+        self.paths["articles"] = self.write("dated.jsonl", "".join(json.dumps(a) + "\n" for a in articles))
+        gold = GOLD + [gold_row("a3", 0, "russia", 1, 0, 0, "author")]
+        self.paths["gold"] = self.write("gold3.jsonl", "".join(json.dumps(r) + "\n" for r in gold))
+
+    def macro_f1(self, out):
+        line = next(line for line in out.splitlines() if line.startswith("macro-F1"))
+        return float(line.split()[1])
+
+    def test_from_month_keeps_the_later_articles(self):
+        # a2 only: closed world a2/0 x {hamas} (the parties of a2's rows);
+        # gold C,S, predicted S: condemn 0, support 1, ceasefire 0 (no positives).
+        self.dated("2023-12-01", "2024-01")
+        status, out, _ = self.run_main("--from-month", "2024-01")
+        self.assertEqual(status, 0, out)
+        self.assertAlmostEqual(self.macro_f1(out), 1 / 3, places=5)
+
+    def test_before_month_keeps_the_earlier_articles(self):
+        # a1 only: {israel, hamas} x a1/0, a1/1; condemn P 1/2 R 1 -> 2/3,
+        # support no positives -> 0, ceasefire 1: (2/3 + 0 + 1) / 3 = 5/9.
+        # The undated a3 (russia) is on neither side.
+        self.dated("2023-12-01", "2024-01")
+        status, out, _ = self.run_main("--before-month", "2024-01")
+        self.assertEqual(status, 0, out)
+        self.assertAlmostEqual(self.macro_f1(out), 5 / 9, places=5)
+        self.assertNotIn("russia", out)
+
+    def test_bad_dates_and_months_exit_two(self):
+        self.dated("2023-12-01", "January 2024")
+        status, _, err = self.run_main()
+        self.assertEqual(status, 2)
+        self.assertIn("dated.jsonl:2", err)
+        self.dated("2023-12-01", "2024-01")
+        status, _, err = self.run_main("--from-month", "2024-13")
+        self.assertEqual(status, 2)
+        self.assertIn("--from-month", err)
+
+    def test_several_files_are_one_split(self):
+        halves = [ARTICLES[:1], ARTICLES[1:]]
+        gold_halves = [GOLD[:3], GOLD[3:]]
+        argv = []
+        for n, (articles, gold) in enumerate(zip(halves, gold_halves)):
+            argv += ["--articles", self.write(f"a{n}.jsonl", "".join(json.dumps(a) + "\n" for a in articles)),
+                     "--gold", self.write(f"g{n}.jsonl", "".join(json.dumps(r) + "\n" for r in gold))]
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+            status = rm.main(argv + ["--predictions", self.paths["predictions"]])
+        self.assertEqual(status, 0)
+        self.assertAlmostEqual(self.macro_f1(out.getvalue()), EXPECTED_MACRO, places=5)
+
+    def test_holder_slugs_from_a_parties_file(self):
+        # The default ids (the five parties) give 2/3. With only israel and
+        # hamas as parties, the gold russia of a1/0 israel reads as "other",
+        # so the predicted "russia" no longer matches it: 1/3 (a1/0 hamas,
+        # gold eu -> other, predicted other, stays right).
+        status, out, _ = self.run_main()
+        self.assertIn("holder accuracy 0.666667", out)
+        parties = self.write("parties.toml", '[[party]]\nid = "israel"\n[[party]]\nid = "hamas"\n')
+        status, out, _ = self.run_main("--parties", parties)
+        self.assertEqual(status, 0)
+        self.assertIn("holder accuracy 0.333333", out)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -74,11 +74,7 @@ pub fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
     );
     print!("{}", eval::render_table(&report));
     if let Some(path) = &args.json {
-        publish_file(
-            path,
-            (serde_json::to_string_pretty(&report)? + "\n").as_bytes(),
-        )?;
-        eprintln!("report: {}", path.display());
+        write_report(path, &report)?;
     }
     if let Some(path) = &args.predictions {
         write_predictions(path, &predictions.rows)?;
@@ -121,9 +117,33 @@ pub fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
             addressee_cue: args.addressee_cue,
         },
     };
+    if let Some(month) = &args.time_split {
+        let split = train::time_split(&opts, month, args.time_split_backward)?;
+        print!("{}", eval::render_table(&split.report));
+        let (trained, scored) = if split.backward {
+            ("from it on", "before it")
+        } else {
+            ("before it", "from it on")
+        };
+        eprintln!(
+            "time split at {month}: trained on {} articles dated {trained}, scored {} dated {scored} ({} undated on neither side) in {:.0} s",
+            split.train_articles.len(),
+            split.fold.held_out_articles.len(),
+            split.undated_articles.len(),
+            split.fold.seconds
+        );
+        if let Some(path) = &args.cv_json {
+            write_report(path, &split)?;
+        }
+        if let Some(path) = &args.cv_predictions {
+            write_predictions(path, &split.rows)?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     anyhow::ensure!(
-        args.cv_predictions.is_none() || (opts.cv_folds >= 2 && !args.card_only),
-        "--cv-predictions needs a cross-validation (--cv-folds 2 or more, not --card-only)"
+        (args.cv_predictions.is_none() && args.cv_json.is_none())
+            || (opts.cv_folds >= 2 && !args.card_only),
+        "--cv-predictions and --cv-json need a cross-validation (--cv-folds 2 or more, not --card-only) or --time-split"
     );
     let started = std::time::Instant::now();
     // The model directory appears whole or not at all: written beside its
@@ -147,6 +167,9 @@ pub fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
         }
     };
     staged.publish()?;
+    if let (Some(path), Some(cv)) = (&args.cv_json, &card.cross_validation) {
+        write_report(path, &cv.at_half)?;
+    }
     if let (Some(path), Some(cv)) = (&args.cv_predictions, &card.cross_validation) {
         write_predictions(path, &cv.rows)?;
     }
@@ -162,6 +185,16 @@ pub fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
         opts.out_dir.display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// `report` as pretty JSON at `path`, whole or not at all.
+fn write_report(path: &Path, report: &impl serde::Serialize) -> anyhow::Result<()> {
+    publish_file(
+        path,
+        (serde_json::to_string_pretty(report)? + "\n").as_bytes(),
+    )?;
+    eprintln!("report: {}", path.display());
+    Ok(())
 }
 
 /// `rows` as JSONL at `path`, whole or not at all.

@@ -152,9 +152,18 @@ pub struct TrainArgs {
     /// Do not train: cross-validate the recipe of the model already in --out (give its own recipe) and add the out-of-fold figures to its card; its weights, thresholds and temperatures stay as they are.
     #[arg(long, conflicts_with = "card_only")]
     pub cv_figures_only: bool,
-    /// Write the cross-validation's out-of-fold rows here (JSONL, as `stance eval --predictions`; raw scores, labels at the raw logit 0).
+    /// Write the cross-validation's (or time split's) out-of-fold rows here (JSONL, as `stance eval --predictions`; raw scores, labels at the raw logit 0).
     #[arg(long, value_name = "FILE")]
     pub cv_predictions: Option<PathBuf>,
+    /// Write the cross-validation's (or time split's) out-of-fold report here (JSON, as `stance eval --json`, at the raw logit 0).
+    #[arg(long, value_name = "FILE")]
+    pub cv_json: Option<PathBuf>,
+    /// Do not train a model: train the recipe on the articles dated before this month (YYYY-MM) of the --train directories not in --cv-train-always (plus all of those), score the articles dated this month or later, and print their figures. Undated articles are on neither side. Measures the recipe on events its training data does not cover; writes nothing to --out.
+    #[arg(long, value_name = "YYYY-MM", conflicts_with_all = ["card_only", "cv_figures_only"])]
+    pub time_split: Option<String>,
+    /// With --time-split: train on the articles dated that month or later and score the earlier ones.
+    #[arg(long, requires = "time_split")]
+    pub time_split_backward: bool,
     /// Ship the mean of the last K epochs' weights (checkpoint averaging) instead of the best dev epoch; 1 = off. Needs --patience of at least --epochs.
     #[arg(long, default_value_t = 1)]
     pub average_last: usize,

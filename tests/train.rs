@@ -325,3 +325,101 @@ fn cross_validating_a_recipe_changes_only_the_card(
         stderr(&card_only)
     );
 }
+
+/// `--time-split MONTH` trains on the articles dated before the month and
+/// scores those dated from it on (`--time-split-backward`: the other way
+/// round), leaves undated articles on neither side, writes its report and
+/// rows, and writes no model; a malformed date or month is an error naming
+/// it.
+#[test]
+fn a_time_split_trains_on_one_side_of_a_month_and_scores_the_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let train = dir.path().join("train");
+    let ids = write_train_articles(&train, 0..3);
+    let dated = |dates: [Option<&str>; 3]| {
+        let path = train.join("articles.jsonl");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<String> = text
+            .lines()
+            .zip(dates)
+            .map(|(line, date)| {
+                let mut article: Value = serde_json::from_str(line).unwrap();
+                article["date"] = date.map_or(Value::Null, Value::from);
+                article.to_string()
+            })
+            .collect();
+        std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    };
+    dated([Some("2023-10-09"), Some("2024-02"), None]);
+    let (model, report, rows) = (
+        dir.path().join("model"),
+        dir.path().join("split.json"),
+        dir.path().join("split.jsonl"),
+    );
+    let split = |more: &[&str]| {
+        let args = [
+            "train",
+            "--train",
+            train.to_str().unwrap(),
+            "--out",
+            model.to_str().unwrap(),
+            "--epochs",
+            "1",
+            "--patience",
+            "1",
+            "--cv-json",
+            report.to_str().unwrap(),
+            "--cv-predictions",
+            rows.to_str().unwrap(),
+            "--time-split",
+        ];
+        stance(&[&args[..], more].concat())
+    };
+    let names = |value: &Value| -> Vec<String> {
+        (value.as_array().unwrap().iter())
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect()
+    };
+    for (backward, trained, scored) in [(false, &ids[0], &ids[1]), (true, &ids[1], &ids[0])] {
+        let run = if backward {
+            split(&["2024-01", "--time-split-backward"])
+        } else {
+            split(&["2024-01"])
+        };
+        assert!(run.status.success(), "{}", stderr(&run));
+        assert!(!model.exists(), "a time split writes no model");
+        let split_report: Value =
+            serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+        assert_eq!(split_report["backward"], backward);
+        assert_eq!(names(&split_report["train_articles"]), [trained.as_str()]);
+        assert_eq!(
+            names(&split_report["fold"]["held_out_articles"]),
+            [scored.as_str()]
+        );
+        assert_eq!(names(&split_report["undated_articles"]), [ids[2].as_str()]);
+        let scored_rows = read_rows(&rows);
+        assert!(!scored_rows.is_empty());
+        assert!(scored_rows.iter().all(|r| r["doc_id"] == scored.as_str()));
+        assert_eq!(
+            split_report["report"]["pairs"].as_u64().unwrap(),
+            scored_rows.len() as u64
+        );
+        assert!(split_report["report"]["macro_f1"].as_f64().is_some());
+    }
+
+    let bad_month = split(&["2024-13"]);
+    assert!(!bad_month.status.success());
+    assert!(
+        stderr(&bad_month).contains("YYYY-MM"),
+        "{}",
+        stderr(&bad_month)
+    );
+    dated([Some("2023-10-09"), Some("Feb 2024"), None]);
+    let bad_date = split(&["2024-01"]);
+    assert!(!bad_date.status.success());
+    let message = stderr(&bad_date);
+    assert!(
+        message.contains(&ids[1]) && message.contains("Feb 2024"),
+        "{message}"
+    );
+}

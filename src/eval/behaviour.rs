@@ -213,6 +213,7 @@ fn as_gold(cases: &[Case], party_ids: &[&str]) -> GoldSet {
             id,
             text: case.sentences.join(" "),
             sentences: case.sentences.clone(),
+            date: None,
         });
     }
     GoldSet { articles, rows }

@@ -19,6 +19,9 @@ pub struct GoldArticle {
     pub id: String,
     pub text: String,
     pub sentences: Vec<String>,
+    /// `YYYY-MM-DD` or `YYYY-MM` where known: splits by time (`stance train --time-split`).
+    #[serde(default)]
+    pub date: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -72,7 +72,16 @@ pub(super) fn cross_validate(
     for fold in 0..k {
         let mut held: Vec<usize> = order.iter().skip(fold).step_by(k).copied().collect();
         held.sort_unstable();
-        let (log, predicted) = run_fold(opts, setup, (&gold, &always), fold, &held)?;
+        let fit: Vec<usize> = (0..gold.articles.len())
+            .filter(|a| !held.contains(a))
+            .collect();
+        let (log, predicted, _) = run_fold(
+            opts,
+            setup,
+            (&gold, &always),
+            (&fit, &held),
+            (fold, &format!("fold {}/{k}", fold + 1)),
+        )?;
         folds.push(log);
         out_of_fold.pairs.extend(predicted.pairs);
         out_of_fold.scores.extend(predicted.scores);
@@ -115,26 +124,23 @@ pub(super) fn cross_validate(
     })
 }
 
-/// Trains fold `fold` on every article of `gold` but `held`, and on all of
-/// `always`, and scores the held-out articles: the fold's log and its
-/// out-of-fold predictions.
-fn run_fold(
+/// Trains fold `fold` (logged as `name`) on the articles of `gold` at
+/// `fit` and on all of `always`, and scores the articles at `held`: the
+/// fold's log, its out-of-fold predictions and their metrics (temperature 1,
+/// labels at the raw logit 0).
+pub(super) fn run_fold(
     opts: &TrainOptions,
     setup: &Setup,
     (gold, always): (&GoldSet, &GoldSet),
-    fold: usize,
-    held: &[usize],
-) -> anyhow::Result<(FoldLog, eval::Predictions)> {
-    let (started, k) = (Instant::now(), opts.cv_folds);
-    let rest: Vec<usize> = (0..gold.articles.len())
-        .filter(|a| !held.contains(a))
-        .collect();
-    let fit_gold = GoldSet::merge(vec![gold.subset(&rest), always.clone()])?;
+    (fit, held): (&[usize], &[usize]),
+    (fold, name): (usize, &str),
+) -> anyhow::Result<(FoldLog, eval::Predictions, eval::Report)> {
+    let started = Instant::now();
+    let fit_gold = GoldSet::merge(vec![gold.subset(fit), always.clone()])?;
     let held_gold = gold.subset(held);
     let fold_train = examples(&fit_gold, setup, opts)?;
     eprintln!(
-        "cross-validation fold {}/{k}: {} examples ({} with a party-swapped counterfactual) from {} articles, {} articles held out",
-        fold + 1,
+        "{name}: {} examples ({} with a party-swapped counterfactual) from {} articles, {} articles held out",
         fold_train.len(),
         fold_train.iter().filter(|e| e.swapped.is_some()).count(),
         fit_gold.articles.len(),
@@ -146,7 +152,7 @@ fn run_fold(
         &fold_train,
         opts.seed + 1 + fold as u64,
         None,
-        &format!("fold {}/{k} ", fold + 1),
+        &format!("{name} "),
     )?;
     let scorer = raw_scorer(tuned.head, setup, opts);
     let predicted = eval::predict(
@@ -164,8 +170,7 @@ fn run_fold(
         &setup.parties.ids(),
     );
     eprintln!(
-        "fold {}/{k}: out-of-fold macro-F1 {:.3} at 0.5 over {} pairs",
-        fold + 1,
+        "{name}: out-of-fold macro-F1 {:.3} at 0.5 over {} pairs",
         report.macro_f1,
         predicted.pairs.len()
     );
@@ -178,7 +183,7 @@ fn run_fold(
         final_train_loss: tuned.epochs.last().map_or(f64::NAN, |e| e.train_loss),
         seconds: started.elapsed().as_secs_f64(),
     };
-    Ok((log, predicted))
+    Ok((log, predicted, report))
 }
 
 /// Temperatures fitted on the out-of-fold scores, the thresholds that

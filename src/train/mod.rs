@@ -41,6 +41,7 @@ mod card;
 mod cv;
 mod examples;
 mod fine_tune;
+mod time_split;
 
 pub use calibrate::{calibrate, fit_temperature, Calibration};
 use calibrate::{fit_temperatures, logit};
@@ -49,6 +50,7 @@ use cv::cross_validate;
 pub use cv::{CrossValidation, FoldLog};
 use examples::{examples, Example};
 use fine_tune::fine_tune;
+pub use time_split::{time_split, TimeSplit};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TrainOptions {
