@@ -74,7 +74,7 @@ cv: setup
 	@mkdir -p out
 	$(BIN) train $(TRAIN_RECIPE) --out models/stance-minilm $(CV_RECIPE) --cv-figures-only --cv-predictions out/cv-predictions.jsonl
 
-## time-split: train the committed model's recipe on train's and silver's articles dated before 2024 (and the guideline set) and score those dated 2024 or later, then the other way round (about 25 minutes each on 2 cores); reports and rows in out/time-split-*; no model is written
+## time-split: train the committed model's recipe on train's and silver's articles dated before 2024 (and the guideline set) and score those dated 2024 or later, then the other way round (about 25 to 30 minutes each on 2 cores); reports and rows in out/time-split-*; no model is written
 TIME_SPLIT := $(BIN) train $(TRAIN_RECIPE) --cv-train-always datasets/guideline --time-split 2024-01
 time-split: setup
 	@mkdir -p out
