@@ -418,8 +418,9 @@ fn a_time_split_trains_on_one_side_of_a_month_and_scores_the_other() {
     let bad_date = split(&["2024-01"]);
     assert!(!bad_date.status.success());
     let message = stderr(&bad_date);
+    let place = format!("{}:2", train.join("articles.jsonl").display());
     assert!(
-        message.contains(&ids[1]) && message.contains("Feb 2024"),
+        message.contains(&place) && message.contains(&ids[1]) && message.contains("Feb 2024"),
         "{message}"
     );
 }

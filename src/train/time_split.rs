@@ -22,7 +22,7 @@ pub struct TimeSplit {
     /// Articles without a date: neither trained on nor scored, since they
     /// cannot be placed on either side.
     pub undated_articles: Vec<String>,
-    /// The training run and the held-out (later) articles.
+    /// The training run and the held-out articles.
     pub fold: FoldLog,
     /// The held-out articles' metrics: temperature 1, labels at the raw
     /// logit 0 (as the cross-validation's honest figure), holder accuracy
@@ -33,7 +33,7 @@ pub struct TimeSplit {
     pub rows: Vec<ScoreRow>,
 }
 
-/// Where an article falls against the first held-out month.
+/// Where an article falls against the month that splits the articles.
 #[derive(Debug, PartialEq)]
 enum Period {
     Before,
@@ -51,7 +51,7 @@ fn period(date: Option<&str>, month: &str) -> Result<Period, String> {
     };
     let ok = date.is_ascii()
         && matches!(date.len(), 7 | 10)
-        && parse_month(&date[..7]).is_some()
+        && is_month(&date[..7])
         && (date.len() == 7 || day_ok(&date[7..]));
     if !ok {
         return Err(format!("date {date:?} is not YYYY-MM-DD or YYYY-MM"));
@@ -65,11 +65,28 @@ fn period(date: Option<&str>, month: &str) -> Result<Period, String> {
 }
 
 /// `YYYY-MM` with a month 01 to 12.
-fn parse_month(text: &str) -> Option<(u32, u32)> {
-    let (year, month) = text.split_once('-')?;
-    let well_formed = year.len() == 4 && month.len() == 2;
-    let (year, month) = (year.parse().ok()?, month.parse().ok()?);
-    (well_formed && (1..=12).contains(&month)).then_some((year, month))
+fn is_month(text: &str) -> bool {
+    let Some((year, month)) = text.split_once('-') else {
+        return false;
+    };
+    let digits = |part: &str, len| part.len() == len && part.bytes().all(|b| b.is_ascii_digit());
+    digits(year, 4) && digits(month, 2) && ("01"..="12").contains(&month)
+}
+
+/// Where article `id` is in the articles files of `opts.train_dirs`
+/// (`path:line`), for an error about it; the merged gold set keeps no file.
+fn locate(opts: &TrainOptions, id: &str) -> String {
+    for dir in &opts.train_dirs {
+        let path = dir.join("articles.jsonl");
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        for (number, line) in text.lines().enumerate() {
+            let record: serde_json::Value = serde_json::from_str(line).unwrap_or_default();
+            if record["id"] == id {
+                return format!("{}:{}", path.display(), number + 1);
+            }
+        }
+    }
+    format!("article {id}")
 }
 
 /// Trains the recipe on the articles of the cross-validated directories
@@ -77,15 +94,19 @@ fn parse_month(text: &str) -> Option<(u32, u32)> {
 /// dated `month` or later; `backward`, the other way round.
 pub fn time_split(opts: &TrainOptions, month: &str, backward: bool) -> anyhow::Result<TimeSplit> {
     anyhow::ensure!(
-        parse_month(month).is_some(),
-        "--time-split {month:?}: give the first held-out month as YYYY-MM"
+        is_month(month),
+        "--time-split {month:?}: give the month that splits the articles as YYYY-MM"
     );
     let (gold, always) = opts.load_cv_split()?;
     let (mut before, mut from, mut undated) = (Vec::new(), Vec::new(), Vec::new());
     for (index, article) in gold.articles.iter().enumerate() {
-        match period(article.date.as_deref(), month)
-            .map_err(|why| anyhow::anyhow!("article {}: {why}", article.id))?
-        {
+        match period(article.date.as_deref(), month).map_err(|why| {
+            anyhow::anyhow!(
+                "{}: article {}: {why}",
+                locate(opts, &article.id),
+                article.id
+            )
+        })? {
             Period::Before => before.push(index),
             Period::From => from.push(index),
             Period::Undated => undated.push(article.id.clone()),
@@ -150,7 +171,7 @@ mod tests {
         ] {
             assert!(period(Some(date), "2024-01").is_err(), "{date}");
         }
-        assert!(parse_month("2024-00").is_none());
-        assert!(parse_month("2024-12") == Some((2024, 12)));
+        assert!(!is_month("2024-00") && !is_month("2024-+1") && !is_month("20241-01"));
+        assert!(is_month("2024-12") && is_month("1999-01"));
     }
 }
