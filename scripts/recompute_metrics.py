@@ -137,8 +137,13 @@ def merge_gold(first, second, path):
     for key, values in second[2].items():
         if key in gold and gold[key] != values:
             raise InputError(f"{path}: conflicting gold row for {key} in an earlier gold file")
+    merged_holders = {key: list(slugs) for key, slugs in holders.items()}
+    for key, slugs in second[3].items():
+        # As load_gold does for repeated rows within one file: the union of their holders.
+        kept = merged_holders.setdefault(key, [])
+        kept.extend(h for h in slugs if h not in kept)
     return (sentences | second[0], sorted(set(first[1]) | set(second[1])),
-            {**gold, **second[2]}, {**holders, **second[3]})
+            {**gold, **second[2]}, merged_holders)
 
 
 def restrict_to(articles_kept, sentences, gold, holders):

@@ -118,27 +118,8 @@ pub fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
         },
     };
     if let Some(month) = &args.time_split {
-        let split = train::time_split(&opts, month, args.time_split_backward)?;
-        print!("{}", eval::render_table(&split.report));
-        let (trained, scored) = if split.backward {
-            ("from it on", "before it")
-        } else {
-            ("before it", "from it on")
-        };
-        eprintln!(
-            "time split at {month}: trained on {} articles dated {trained}, scored {} dated {scored} ({} undated on neither side) in {:.0} s",
-            split.train_articles.len(),
-            split.fold.held_out_articles.len(),
-            split.undated_articles.len(),
-            split.fold.seconds
-        );
-        if let Some(path) = &args.cv_json {
-            write_report(path, &split)?;
-        }
-        if let Some(path) = &args.cv_predictions {
-            write_predictions(path, &split.rows)?;
-        }
-        return Ok(ExitCode::SUCCESS);
+        let outputs = (args.cv_json.as_deref(), args.cv_predictions.as_deref());
+        return time_split(&opts, month, args.time_split_backward, outputs);
     }
     anyhow::ensure!(
         (args.cv_predictions.is_none() && args.cv_json.is_none())
@@ -184,6 +165,38 @@ pub fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
         card.dev.ece,
         opts.out_dir.display()
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--time-split`: the recipe trained on one side of `month` and scored on
+/// the other; its table, and its report and rows where `outputs` name
+/// files for them. No model is written.
+fn time_split(
+    opts: &TrainOptions,
+    month: &str,
+    backward: bool,
+    (json, predictions): (Option<&Path>, Option<&Path>),
+) -> anyhow::Result<ExitCode> {
+    let split = train::time_split(opts, month, backward)?;
+    print!("{}", eval::render_table(&split.report));
+    let (trained, scored) = if split.backward {
+        ("from it on", "before it")
+    } else {
+        ("before it", "from it on")
+    };
+    eprintln!(
+        "time split at {month}: trained on {} articles dated {trained}, scored {} dated {scored} ({} undated on neither side) in {:.0} s",
+        split.train_articles.len(),
+        split.fold.held_out_articles.len(),
+        split.undated_articles.len(),
+        split.fold.seconds
+    );
+    if let Some(path) = json {
+        write_report(path, &split)?;
+    }
+    if let Some(path) = predictions {
+        write_predictions(path, &split.rows)?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -46,13 +46,11 @@ fn period(date: Option<&str>, month: &str) -> Result<Period, String> {
     let Some(date) = date else {
         return Ok(Period::Undated);
     };
-    let day_ok = |day: &str| {
-        day.len() == 3 && day.starts_with('-') && day[1..].bytes().all(|b| b.is_ascii_digit())
-    };
+    // ASCII first: the slices below then fall on character boundaries.
     let ok = date.is_ascii()
         && matches!(date.len(), 7 | 10)
         && is_month(&date[..7])
-        && (date.len() == 7 || day_ok(&date[7..]));
+        && (date.len() == 7 || (&date[7..8] == "-" && digits(&date[8..], 2)));
     if !ok {
         return Err(format!("date {date:?} is not YYYY-MM-DD or YYYY-MM"));
     }
@@ -69,8 +67,12 @@ fn is_month(text: &str) -> bool {
     let Some((year, month)) = text.split_once('-') else {
         return false;
     };
-    let digits = |part: &str, len| part.len() == len && part.bytes().all(|b| b.is_ascii_digit());
     digits(year, 4) && digits(month, 2) && ("01"..="12").contains(&month)
+}
+
+/// Whether `text` is `len` ASCII digits.
+fn digits(text: &str, len: usize) -> bool {
+    text.len() == len && text.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Where article `id` is in the articles files of `opts.train_dirs`
@@ -86,7 +88,7 @@ fn locate(opts: &TrainOptions, id: &str) -> String {
             }
         }
     }
-    format!("article {id}")
+    "an articles file of --train".to_string()
 }
 
 /// Trains the recipe on the articles of the cross-validated directories
