@@ -13,7 +13,7 @@
 mod gold_support;
 
 use stance::score::rules::SUPPORTED_OBJECT_PROBABILITY;
-use stance::score::support::{defended, solidarity_object, Defence};
+use stance::score::support::{defended, praised_object, solidarity_object, Defence};
 
 #[test]
 fn annotators_support_the_object_of_solidarity_and_the_defended() {
@@ -40,4 +40,15 @@ fn annotators_seldom_condemn_a_party_cleared_of_a_charge() {
     );
     // Measured: 3 pairs, none condemned.
     gold_support::assert_seldom_labelled("cleared", counts, 1);
+}
+
+#[test]
+fn annotators_support_and_do_not_condemn_a_praised_party() {
+    let praised = |text: &str, mentions: &[stance::types::Mention]| {
+        (mentions.iter()).any(|m| praised_object(text, m))
+    };
+    let supported = gold_support::pairs_where(praised, |row| row["support"] == 1);
+    gold_support::assert_share_at_least("praised", supported, 8, SUPPORTED_OBJECT_PROBABILITY);
+    let condemned = gold_support::pairs_where(praised, |row| row["condemn"] == 1);
+    gold_support::assert_seldom_labelled("praised", condemned, 1);
 }

@@ -55,9 +55,14 @@ fn embedded_files_parse() {
     let extended = PartySet::extended();
     assert_eq!(extended.ids()[..5], set.ids()[..]);
     assert_eq!(extended.parties.len(), 15);
-    let marked = |set: &PartySet| -> Vec<(bool, bool)> {
+    let holders: Vec<&str> = (set.parties.iter())
+        .filter(|p| !p.holder)
+        .map(|p| p.id.as_str())
+        .collect();
+    assert_eq!(holders, ["palestinians"], "`holder = false`");
+    let marked = |set: &PartySet| -> Vec<(bool, bool, bool)> {
         (set.parties.iter())
-            .map(|p| (p.belligerent, p.ceasefire_when_named))
+            .map(|p| (p.belligerent, p.ceasefire_when_named, p.holder))
             .collect()
     };
     assert_eq!(
@@ -79,7 +84,7 @@ fn embedded_files_parse() {
     assert!(
         !marked(&extended)[5..]
             .iter()
-            .any(|&(belligerent, _)| belligerent),
+            .any(|&(belligerent, _, holder)| belligerent || !holder),
         "the guidelines' sides are the three"
     );
     PartyMatcher::new(&extended).unwrap();

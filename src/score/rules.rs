@@ -202,12 +202,15 @@ fn condemnation_rule(
 pub const SUPPORTED_OBJECT_PROBABILITY: f32 = 0.9;
 
 /// The object of solidarity ([`support::solidarity_object`]: "stands with
-/// Israel", "condolences to the Palestinians") and a party defended
-/// against a charge ([`support::defended`]: "rejected claims that Hamas was
-/// behind the blast") are supported whoever they are: support probability
-/// at least [`SUPPORTED_OBJECT_PROBABILITY`]. A party cleared of a charge
-/// nobody is said to make ([`Defence::Cleared`]) loses a condemn label: the
-/// model reads the charge's words as an attack on it.
+/// Israel", "condolences to the Palestinians"), of praise or thanks
+/// ([`support::praised_object`]: "Hamas thanked Qatar and Egypt", "praised
+/// Moscow's stance") and a party defended against a charge
+/// ([`support::defended`]: "rejected claims that Hamas was behind the
+/// blast") are supported whoever they are: support probability at least
+/// [`SUPPORTED_OBJECT_PROBABILITY`]. A party cleared of a charge nobody is
+/// said to make ([`Defence::Cleared`]) loses a condemn label: the model
+/// reads the charge's words as an attack on it; so does a praised party
+/// that the sentence does not also condemn ([`condemnation::condemned_object`]).
 fn support_rule(
     text: &str,
     sentence: &SentenceTargets,
@@ -220,16 +223,21 @@ fn support_rule(
             .iter()
             .find_map(|m| support::defended(text, m))
     };
+    let praised = |target: &Target| {
+        (target.mentions.iter()).any(|m| support::praised_object(text, m))
+            && !(target.mentions.iter()).any(|m| condemnation::condemned_object(text, m))
+    };
     for (target, s) in sentence.targets.iter().zip(scores.iter_mut()) {
         if s.labels[SUPPORT] < SUPPORTED_OBJECT_PROBABILITY
             && (defence(target).is_some()
+                || praised(target)
                 || (target.mentions.iter()).any(|m| support::solidarity_object(text, m)))
         {
             s.labels[SUPPORT] = SUPPORTED_OBJECT_PROBABILITY;
         }
     }
     take_label_where(sentence, scores, scorer, CONDEMN, |target| {
-        defence(target) == Some(Defence::Cleared)
+        defence(target) == Some(Defence::Cleared) || praised(target)
     });
 }
 

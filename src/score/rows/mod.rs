@@ -193,22 +193,26 @@ fn evidence<'a>(
             .iter()
             .zip(scores)
             .map(|(t, s)| {
+                let party = &parties.parties[t.party];
+                // A party that cannot hold a stance (`holder = false`) is
+                // never the holder, nor the speaker a later pronoun means.
+                let named = !t.mentions.is_empty() && party.holder;
                 (
-                    parties.parties[t.party].id.as_str(),
+                    party.id.as_str(),
                     // Only a party named in the sentence can be its speaker
                     // there; one that is not named speaks through a pronoun
                     // or an office, which the tracker resolves from earlier
                     // sentences (the model's guess for an unnamed party
                     // leans toward whoever speaks most in the training data).
-                    s.holder
-                        .map(|h| if t.mentions.is_empty() { 0.0 } else { h[0] }),
+                    s.holder.map(|h| if named { h[0] } else { 0.0 }),
                     // The one who condemns in a passive ("condemned by
                     // Israel") holds the stance as its subject would; read
                     // here, not in the model's speaker cue, which the
                     // shipped weights were trained with as it is.
-                    t.mentions.iter().any(|m| {
-                        speaker::speaks(text, m) || condemnation::condemning_agent(text, m)
-                    }),
+                    party.holder
+                        && t.mentions.iter().any(|m| {
+                            speaker::speaks(text, m) || condemnation::condemning_agent(text, m)
+                        }),
                 )
             })
             .collect(),
@@ -217,6 +221,7 @@ fn evidence<'a>(
         subject: sentence
             .targets
             .iter()
+            .filter(|t| parties.parties[t.party].holder)
             .filter(|t| t.mentions.iter().any(|m| speaker::heads(text, m)))
             .min_by_key(|t| t.mentions[0].start)
             .map(|t| parties.parties[t.party].id.as_str()),

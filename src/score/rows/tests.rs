@@ -347,3 +347,46 @@ fn the_agent_of_a_condemned_unnamed_act_is_condemned() {
     assert!(rows[0].labels.is_empty() && rows[2].labels.is_empty());
     assert_eq!(rows[1].holder.as_deref(), Some("other"));
 }
+
+#[test]
+fn a_party_marked_holder_false_holds_nothing_and_its_speech_is_others() {
+    // Abbas is an alias of the Palestinians, who have `holder = false`: the
+    // gold data give what he says to the Palestinian Authority (`other`).
+    let text = "Abbas condemned the siege of Gaza by Israel. He said it must end.";
+    let parties = PartySet::builtin();
+    let matcher = PartyMatcher::new(&parties).unwrap();
+    let spans = [
+        SentenceSpan { start: 0, end: 44 },
+        SentenceSpan { start: 45, end: 65 },
+    ];
+    let (israel, palestinians) = (
+        parties.index_of("israel").unwrap(),
+        parties.index_of("palestinians").unwrap(),
+    );
+    let sentences = article_targets(text, &spans, &matcher, &[israel, palestinians]);
+    assert_eq!(sentences[0].targets[1].mentions[0].text, "Abbas");
+    let scorer = testing::scorer(vec![0.0; 5], [1.0; 3]);
+    let all = [
+        scores([0.9, 0.0, 0.0], 0.1, 0.1), // israel, condemned
+        scores([0.0, 0.0, 0.0], 0.9, 0.1), // palestinians, "holds" it by the model
+        scores([0.9, 0.0, 0.0], 0.1, 0.1), // israel, condemned by "he"
+        scores([0.0, 0.0, 0.0], 0.0, 0.1), // palestinians, implicit
+    ];
+    let rows = article_rows(
+        &article(text),
+        &sentences,
+        &all,
+        &scorer,
+        &parties,
+        Keep::All,
+    );
+    let holders: Vec<Option<&str>> = rows.iter().map(|r| r.holder.as_deref()).collect();
+    assert_eq!(holders, [Some("other"), None, Some("other"), None]);
+
+    // The same article with the Palestinians allowed to hold a stance.
+    let mut open = parties.clone();
+    open.parties[palestinians].holder = true;
+    let rows = article_rows(&article(text), &sentences, &all, &scorer, &open, Keep::All);
+    assert_eq!(rows[0].holder.as_deref(), Some("palestinians"));
+    assert_eq!(rows[2].holder.as_deref(), Some("palestinians"));
+}

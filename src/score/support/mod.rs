@@ -177,6 +177,120 @@ pub fn solidarity_object(sentence: &str, mention: &Mention) -> bool {
     false
 }
 
+/// Verbs of praise and thanks: their object is supported ("Hamas thanked
+/// Qatar and Egypt for their efforts", "praised Moscow's stance", "hails
+/// Hamas victory"). The guidelines' support is "backing of the party, its
+/// cause"; news reports praise and thanks far more often than it says
+/// "support", and the model reads a praised party it seldom saw supported
+/// (Russia, Egypt) as condemned.
+const PRAISE: &[&str] = &[
+    "thank",
+    "thanked",
+    "thanking",
+    "thanks",
+    "praise",
+    "praised",
+    "praises",
+    "praising",
+    "hail",
+    "hailed",
+    "hails",
+    "hailing",
+    "commend",
+    "commended",
+    "commends",
+    "commending",
+    "laud",
+    "lauded",
+    "lauds",
+    "lauding",
+    "applaud",
+    "applauded",
+    "applauds",
+    "salute",
+    "saluted",
+    "salutes",
+    "saluting",
+    "congratulate",
+    "congratulated",
+    "congratulates",
+    "congratulating",
+];
+
+/// "Welcomed" praises only what a party did ("welcomed Russia's efforts",
+/// "welcomed what it called Russia's tireless efforts"); with a party as
+/// its object it is hosting a visitor ("welcomed the Russian leader").
+const WELCOME: &[&str] = &["welcome", "welcomed", "welcomes", "welcoming"];
+
+/// Words between a verb of praise and its object ("thanked the Russian
+/// leadership", "praised what it called Russia's tireless efforts").
+const PRAISE_FILLER: &[&str] = &[
+    "the",
+    "its",
+    "his",
+    "her",
+    "their",
+    "our",
+    "warmly",
+    "also",
+    "again",
+    "repeatedly",
+    "publicly",
+    "what",
+    "it",
+    "he",
+    "she",
+    "they",
+    "called",
+    "and",
+];
+
+/// Whether `mention` (offsets relative to `sentence`) is the object of a
+/// verb of praise or thanks: the verb, then only articles, possessives,
+/// "what it called", adverbs and other names of a list ("thanked Iran,
+/// Turkey and Russia"), not denied ("refused to thank", "did not praise").
+/// A preposition is no filler, so "thanks to Qatar's mediation" (a cause)
+/// and "praise for Israel" are not read. After "welcomed" only what the
+/// party did counts: its possessive or "what it called".
+pub fn praised_object(sentence: &str, mention: &Mention) -> bool {
+    let Some(before) = words_before(sentence, mention) else {
+        return false;
+    };
+    let word = |i: usize| before[i].2.as_str();
+    let capitalised = |i: usize| {
+        sentence[before[i].0..]
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase)
+    };
+    let possessive = sentence
+        .get(mention.end..)
+        .is_some_and(|after| after.starts_with("'s") || after.starts_with("’s"));
+    for at in (before.len().saturating_sub(REACH)..before.len()).rev() {
+        let w = word(at);
+        let welcome = WELCOME.contains(&w);
+        if PRAISE.contains(&w) || welcome {
+            let called = before[at + 1..].iter().any(|b| b.2 == "called");
+            if welcome && !(possessive || called) {
+                return false;
+            }
+            // A list of names may hold commas ("thanked Iran, Turkey and
+            // Russia"); any other break ends the clause.
+            let gap = &sentence[before[at].1..mention.start];
+            let list = (at + 1..before.len()).all(|i| capitalised(i) || word(i) == "and");
+            let only_list_commas =
+                list && !gap.contains(|c: char| c != ',' && CLAUSE_BREAKS.contains(&c));
+            let clause_break = gap.contains(CLAUSE_BREAKS) && !only_list_commas;
+            let denied = (at.saturating_sub(3)..at).any(|i| NEGATION.contains(&word(i)));
+            return !denied && !clause_break;
+        }
+        if !(PRAISE_FILLER.contains(&w) || capitalised(at)) {
+            return false;
+        }
+    }
+    false
+}
+
 /// Whether and how `mention` is defended against a charge (see
 /// [`Defence`]): the subject of a charge denied ("rejected claims that
 /// Hamas …", "denied that Israel …"), a party said to have had nothing to do

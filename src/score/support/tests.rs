@@ -171,3 +171,56 @@ fn a_terrorist_label_that_stands_is_not_denied() {
         assert!(!terrorist_label_denied(s, &mention_of(s, name)), "{s}");
     }
 }
+
+fn praised(sentence: &str, name: &str) -> bool {
+    praised_object(sentence, &mention_of(sentence, name))
+}
+
+#[test]
+fn the_object_of_praise_or_thanks_is_found() {
+    let cases = [
+        ("Hamas thanked Qatar and Egypt for their efforts.", "Egypt"),
+        (
+            "He thanked Iran, Turkey and Russia for their support.",
+            "Russia",
+        ),
+        ("Iran hails Hamas victory", "Hamas"),
+        (
+            "The movement has repeatedly praised Moscow's stance.",
+            "Moscow",
+        ),
+        ("Thanking the US for its backing, he replied.", "US"),
+        (
+            "It welcomed what it called Russia's tireless efforts.",
+            "Russia",
+        ),
+        ("Qatar welcomed Russia's efforts to end the war.", "Russia"),
+        (
+            "He commended Prime Minister Benjamin Netanyahu.",
+            "Netanyahu",
+        ),
+        ("Haniyeh congratulates Putin on re-election.", "Putin"),
+    ];
+    for (s, name) in cases {
+        assert!(praised(s, name), "{s}");
+    }
+}
+
+#[test]
+fn hosting_causes_denied_praise_and_other_clauses_are_not_praise() {
+    let cases = [
+        // "welcomed" with a party as its object is hosting a visitor
+        ("The UAE president welcomed the Russian leader.", "Russian"),
+        ("Kremlin welcomes Gaza truce", "Gaza"),
+        // "thanks to" names a cause
+        ("The deal came thanks to Qatar's mediation.", "Qatar"),
+        ("He refused to praise Israel.", "Israel"),
+        ("He did not thank Washington.", "Washington"),
+        ("They praised the deal, Russia said.", "Russia"),
+        ("He praised the courage of Israeli soldiers.", "Israeli"),
+        ("Hamas was praised by Iran.", "Iran"),
+    ];
+    for (s, name) in cases {
+        assert!(!praised(s, name), "{s}");
+    }
+}
