@@ -280,11 +280,12 @@ struct PartyDoc {
     ceasefire_when_named: bool,
     #[serde(default)]
     unnamed_acts: Vec<String>,
-    #[serde(default = "yes")]
+    #[serde(default = "holder_by_default")]
     holder: bool,
 }
 
-fn yes() -> bool {
+/// A party can hold a stance unless its file says `holder = false`.
+fn holder_by_default() -> bool {
     true
 }
 

@@ -85,7 +85,7 @@ fn embedded_files_parse() {
         !marked(&extended)[5..]
             .iter()
             .any(|&(belligerent, _, holder)| belligerent || !holder),
-        "the guidelines' sides are the three"
+        "the guidelines' sides are the three, and the other parties can hold a stance"
     );
     PartyMatcher::new(&extended).unwrap();
 }

@@ -196,7 +196,7 @@ fn evidence<'a>(
                 let party = &parties.parties[t.party];
                 // A party that cannot hold a stance (`holder = false`) is
                 // never the holder, nor the speaker a later pronoun means.
-                let named = !t.mentions.is_empty() && party.holder;
+                let may_hold = !t.mentions.is_empty() && party.holder;
                 (
                     party.id.as_str(),
                     // Only a party named in the sentence can be its speaker
@@ -204,7 +204,7 @@ fn evidence<'a>(
                     // or an office, which the tracker resolves from earlier
                     // sentences (the model's guess for an unnamed party
                     // leans toward whoever speaks most in the training data).
-                    s.holder.map(|h| if named { h[0] } else { 0.0 }),
+                    s.holder.map(|h| if may_hold { h[0] } else { 0.0 }),
                     // The one who condemns in a passive ("condemned by
                     // Israel") holds the stance as its subject would; read
                     // here, not in the model's speaker cue, which the
