@@ -13,7 +13,9 @@
 
 mod gold_support;
 
-use stance::score::condemnation::{condemned_object, condemned_unnamed_act, condemning_agent};
+use stance::score::condemnation::{
+    condemned_object, condemned_unnamed_act, condemning_agent, levels_charge,
+};
 use stance::score::rules::CONDEMNED_OBJECT_PROBABILITY;
 
 #[test]
@@ -47,7 +49,7 @@ fn annotators_do_not_condemn_the_one_who_condemns() {
 #[test]
 fn annotators_condemn_the_agent_of_a_condemned_unnamed_act() {
     let counts = gold_support::party_pairs_where(
-        |text, party| condemned_unnamed_act(text, &party.unnamed_acts),
+        |text, party, _| condemned_unnamed_act(text, &party.unnamed_acts),
         |row| row["condemn"] == 1,
     );
     // Measured: 4 pairs, 4 condemned (the guidelines' rule, seldom in news
@@ -58,4 +60,18 @@ fn annotators_condemn_the_agent_of_a_condemned_unnamed_act() {
         3,
         CONDEMNED_OBJECT_PROBABILITY,
     );
+}
+
+#[test]
+fn annotators_condemn_the_party_a_charge_is_levelled_at() {
+    let counts = gold_support::party_pairs_where(
+        |text, party, mentions| levels_charge(text, &party.charges, mentions),
+        |row| row["condemn"] == 1,
+    );
+    // Measured: 54 pairs, 50 condemned (0.926); the four others deny the
+    // charge further back ("had not seen any acts in Gaza that amounted to
+    // genocide"), dismiss the accuser ("in no position to lecture anyone
+    // about collective punishment") or level it at Hamas without a name
+    // beside the word ("calls for Jewish genocide").
+    gold_support::assert_share_at_least("charged party", counts, 30, CONDEMNED_OBJECT_PROBABILITY);
 }

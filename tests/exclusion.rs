@@ -11,6 +11,7 @@ mod gold_support;
 
 use stance::score::addressee::addressed;
 use stance::score::exclusion::{concern_only, humanitarian_only};
+use stance::score::rejection::ceasefire_rejected;
 
 /// The rules are worth having only if the annotators label what they
 /// exclude at most this rarely.
@@ -69,4 +70,27 @@ fn annotators_neither_condemn_nor_support_a_humanitarian_request_s_addressee() {
         labelled_pairs as f64 <= MAX_LABELLED_SHARE * pairs as f64,
         "{labelled_pairs} of {pairs} addressees are condemned or supported in the gold data"
     );
+}
+
+#[test]
+fn annotators_give_no_ceasefire_where_it_is_rejected() {
+    let (mut sentences, mut with_ceasefire) = (0, 0);
+    for split in ["train", "silver", "dev"] {
+        for sentence in gold_support::sentences(split) {
+            if !ceasefire_rejected(&sentence.text) {
+                continue;
+            }
+            let ceasefire = sentence.rows.values().any(|row| labelled(row, "ceasefire"));
+            sentences += 1;
+            with_ceasefire += usize::from(ceasefire);
+            println!(
+                "{split} {} rejected ceasefire={ceasefire}: {}",
+                sentence.key, sentence.text
+            );
+        }
+    }
+    println!("sentences: {sentences}, with a gold ceasefire label: {with_ceasefire}");
+    // Measured: 16 sentences, one with a gold ceasefire label ("after it
+    // rejected the latest truce proposals").
+    gold_support::assert_seldom_labelled("rejected-ceasefire", (sentences, with_ceasefire), 10);
 }

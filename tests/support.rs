@@ -13,7 +13,7 @@
 mod gold_support;
 
 use stance::score::rules::SUPPORTED_OBJECT_PROBABILITY;
-use stance::score::support::{defended, praised_object, solidarity_object, Defence};
+use stance::score::support::{defended, names_cause, praised_object, solidarity_object, Defence};
 
 #[test]
 fn annotators_support_the_object_of_solidarity_and_the_defended() {
@@ -51,4 +51,16 @@ fn annotators_support_and_do_not_condemn_a_praised_party() {
     gold_support::assert_share_at_least("praised", supported, 8, SUPPORTED_OBJECT_PROBABILITY);
     let condemned = gold_support::pairs_where(praised, |row| row["condemn"] == 1);
     gold_support::assert_seldom_labelled("praised", condemned, 1);
+}
+
+#[test]
+fn annotators_support_a_party_whose_cause_is_named() {
+    let named = |text: &str, party: &stance::parties::Party, _: &[stance::types::Mention]| {
+        names_cause(text, &party.causes)
+    };
+    let supported = gold_support::party_pairs_where(named, |row| row["support"] == 1);
+    // Measured: 45 pairs, 42 supported (0.933); the three others report
+    // someone who rejects the cause ("Hamas does not want a two-state
+    // solution") or call it no taboo.
+    gold_support::assert_share_at_least("cause", supported, 30, SUPPORTED_OBJECT_PROBABILITY);
 }

@@ -119,6 +119,19 @@ pub struct Party {
     /// Which acts are unambiguous is a fact of the conflict, so it is
     /// configuration.
     pub unnamed_acts: Vec<String>,
+    /// Causes whose advocacy supports this party, named in the sentence or
+    /// not: the guidelines' "two-state formula (\"Palestinian state …
+    /// living in peace and security with Israel\") → support
+    /// palestinians" (see `score::support::names_cause`). Which phrases
+    /// name a party's cause is a fact of the conflict, so it is
+    /// configuration.
+    pub causes: Vec<String>,
+    /// Charges levelled at this party alone: a sentence that levels one
+    /// condemns the party, named or not ("what he termed genocide in Gaza",
+    /// "answering them with collective punishment"; see
+    /// `score::condemnation::levels_charge`). Whom a charge of this war is
+    /// levelled at is a fact of the conflict, so it is configuration.
+    pub charges: Vec<String>,
     /// Whether the party can be a row's `holder`. The gold data never give
     /// the Palestinians as a holder: what Palestinian officials say (Abbas,
     /// the Palestinian Authority, its envoys) is the Palestinian Authority's
@@ -141,6 +154,8 @@ impl Party {
             belligerent: false,
             ceasefire_when_named: false,
             unnamed_acts: Vec::new(),
+            causes: Vec::new(),
+            charges: Vec::new(),
             holder: true,
         }
     }
@@ -280,6 +295,10 @@ struct PartyDoc {
     ceasefire_when_named: bool,
     #[serde(default)]
     unnamed_acts: Vec<String>,
+    #[serde(default)]
+    causes: Vec<String>,
+    #[serde(default)]
+    charges: Vec<String>,
     #[serde(default = "holder_by_default")]
     holder: bool,
 }
@@ -424,6 +443,18 @@ impl PartyDoc {
                 );
             }
             party.unnamed_acts.push(act.trim().to_string());
+        }
+        for cause in self.causes {
+            if cause.trim().is_empty() {
+                bail!("party {:?} has an empty `causes` phrase", party.id);
+            }
+            party.causes.push(cause.trim().to_string());
+        }
+        for charge in self.charges {
+            if charge.trim().is_empty() {
+                bail!("party {:?} has an empty `charges` phrase", party.id);
+            }
+            party.charges.push(charge.trim().to_string());
         }
         Ok(party)
     }

@@ -70,17 +70,24 @@ fn embedded_files_parse() {
         marked(&set)[..],
         "the five kept in sync"
     );
-    let acts = |set: &PartySet| -> Vec<Vec<String>> {
-        (set.parties.iter())
-            .map(|p| p.unnamed_acts.clone())
-            .collect()
-    };
-    assert!(acts(&set)[1].contains(&"attack from Gaza".to_string()));
-    assert_eq!(
-        acts(&extended)[..5],
-        acts(&set)[..],
-        "the five kept in sync"
-    );
+    // The phrase lists of the five, each with one phrase it must hold.
+    type Phrases = fn(&Party) -> &Vec<String>;
+    let lists: [(&str, Phrases, usize, &str); 3] = [
+        ("unnamed_acts", |p| &p.unnamed_acts, 1, "attack from Gaza"),
+        ("causes", |p| &p.causes, 2, "Palestinian state"),
+        ("charges", |p| &p.charges, 0, "collective punishment"),
+    ];
+    for (field, phrases, party, phrase) in lists {
+        let of = |set: &PartySet| -> Vec<Vec<String>> {
+            (set.parties.iter()).map(|p| phrases(p).clone()).collect()
+        };
+        assert!(of(&set)[party].contains(&phrase.to_string()), "{field}");
+        assert_eq!(
+            of(&extended)[..5],
+            of(&set)[..],
+            "{field}: the five kept in sync"
+        );
+    }
     assert!(
         !marked(&extended)[5..]
             .iter()
@@ -324,6 +331,20 @@ fn errors_name_the_file_and_the_problem() {
             "my-parties.toml: line 2: party \"a\" has the `unnamed_acts` phrase \"attack\""
         ),
         "{one_word_act}"
+    );
+
+    let empty_cause =
+        error_of("[[party]]\nid = \"a\"\nname = \"A\"\naliases = [\"A\"]\ncauses = [\" \"]\n");
+    assert!(
+        empty_cause.contains("my-parties.toml: line 2: party \"a\" has an empty `causes` phrase"),
+        "{empty_cause}"
+    );
+
+    let empty_charge =
+        error_of("[[party]]\nid = \"a\"\nname = \"A\"\naliases = [\"A\"]\ncharges = [\"\"]\n");
+    assert!(
+        empty_charge.contains("my-parties.toml: line 2: party \"a\" has an empty `charges` phrase"),
+        "{empty_charge}"
     );
 
     let slug = error_of("[[party]]\nid = \"United States\"\nname = \"A\"\naliases = [\"A\"]\n");

@@ -4,7 +4,7 @@
 //! an end to the war") to the belligerents; a model trained with the
 //! addressee cue is told which case a sentence is.
 
-use super::speaker::words;
+use super::speaker::{capitalised, words};
 use crate::types::{round_score, Mention};
 
 /// Calls that name their addressee right after them ("urged Israel to…",
@@ -91,18 +91,13 @@ pub fn addressed(sentence: &str, mention: &Mention) -> bool {
 /// mentions) is the addressee of a call: the call names someone else.
 pub fn someone_else_addressed(sentence: &str, own: &[Mention]) -> bool {
     words(sentence).iter().skip(1).any(|&(start, end, _)| {
-        let capitalised = sentence[start..end]
-            .chars()
-            .next()
-            .is_some_and(char::is_uppercase);
+        let name = capitalised(sentence, start);
         let word = Mention {
             text: String::new(),
             start,
             end,
         };
-        capitalised
-            && !own.iter().any(|m| m.start < end && start < m.end)
-            && addressed(sentence, &word)
+        name && !own.iter().any(|m| m.start < end && start < m.end) && addressed(sentence, &word)
     })
 }
 
@@ -165,16 +160,13 @@ fn call_before(sentence: &str, at: usize) -> bool {
         let Some((start, stop, word)) = before.get(end.wrapping_sub(1)) else {
             return false;
         };
-        let capitalised = sentence[*start..*stop]
-            .chars()
-            .next()
-            .is_some_and(char::is_uppercase);
+        let name = capitalised(sentence, *start);
         // A clause break between them: not the call's object.
         let gap = &sentence[*stop..before.get(end).map_or(at, |w| w.0)];
         if gap.contains(['.', ';', ':', '"', '“', '”', '(']) {
             return false;
         }
-        if !capitalised && !ADDRESSEE_FILLER.contains(&word.as_str()) {
+        if !name && !ADDRESSEE_FILLER.contains(&word.as_str()) {
             return false;
         }
     }

@@ -3,13 +3,15 @@
 //! escalation") and humanitarian calls alone ("urged Israel to protect
 //! civilians", "called for more aid to reach Gaza") are no ceasefire call,
 //! and a denied terrorist label ("Hamas is not a terrorist organisation")
-//! is support, not condemnation. A model that reads the whole sentence
+//! is support, not condemnation; a rejected ceasefire
+//! ([`super::rejection`]) is no call either. A model that reads the whole sentence
 //! takes the words of the war for a call to end it and the word
 //! "terrorist" for an attack; these are the sentences where its cue words
 //! mislead it.
 
 use super::addressee;
 use super::condemnation::CONDEMNATION;
+use super::rejection::ceasefire_rejected;
 use super::speaker::words;
 use crate::types::{round_score, LabelScores, Mention, CEASEFIRE, CONDEMN, NUM_LABELS, SUPPORT};
 
@@ -141,8 +143,10 @@ pub fn humanitarian_only(sentence: &str) -> bool {
 /// (`scores[i]` belongs to the party whose mentions are `mentions[i]`,
 /// offsets relative to `sentence`), where they change a label at
 /// `thresholds`:
-/// - concern alone or a humanitarian request alone: no party gets the
-///   ceasefire label (probability 0);
+/// - concern alone, a humanitarian request alone or a ceasefire rejected
+///   ([`ceasefire_rejected`]: "rejected calls for a general ceasefire",
+///   "any ceasefire would be dangerous"): no party gets the ceasefire
+///   label (probability 0);
 /// - a humanitarian request's addressee ("urged Israel to protect
 ///   civilians") is asked, neither condemned nor supported (condemn and
 ///   support 0), unless the sentence also has a word of condemnation or
@@ -160,7 +164,7 @@ pub fn apply(
         |s: &LabelScores, label: usize| round_score(s[label]) >= thresholds[label] as f64;
     let mut changed = false;
     if scores.iter().any(|s| labelled(s, CEASEFIRE))
-        && (concern_only(sentence) || humanitarian_only(sentence))
+        && (concern_only(sentence) || humanitarian_only(sentence) || ceasefire_rejected(sentence))
     {
         for s in scores.iter_mut() {
             s[CEASEFIRE] = 0.0;

@@ -16,6 +16,7 @@ pub mod condemnation;
 pub mod exclusion;
 pub mod force;
 pub mod holder;
+pub mod rejection;
 pub mod rows;
 pub mod rules;
 pub mod speaker;

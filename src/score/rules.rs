@@ -27,7 +27,7 @@ pub fn after_model(
     force_rule(text, sentence, &mut scores, parties);
     victim_rule(text, sentence, &mut scores, scorer);
     condemnation_rule(text, sentence, &mut scores, scorer, parties);
-    support_rule(text, sentence, &mut scores, scorer);
+    support_rule(text, sentence, &mut scores, scorer, parties);
     exclusion_rule(text, sentence, &mut scores, scorer);
     belligerent_rule(sentence, &mut scores, scorer, parties);
     scores
@@ -167,6 +167,13 @@ pub const CONDEMNED_OBJECT_PROBABILITY: f32 = 0.9;
 /// guidelines' "condemning an unnamed but unambiguous act … condemns its
 /// agent". The model reads such a sentence as condemning no one it names.
 ///
+/// So is a party a charge is levelled at (`charges` in the parties file;
+/// [`condemnation::levels_charge`]: "what he termed genocide in Gaza",
+/// "collectively punishing a besieged population" for Israel), named or
+/// not, where the charge is not denied right before it ("does not believe
+/// that genocide has occurred") nor another's ("Hamas's genocidal
+/// rhetoric").
+///
 /// The one who condemns ([`condemnation::condemning_agent`]: "was
 /// condemned by the United States"), when it is not an object too, loses a
 /// condemn label: the model takes the name beside the verb for its target.
@@ -182,9 +189,16 @@ fn condemnation_rule(
     let agent_of_condemned_act = |target: &Target| {
         condemnation::condemned_unnamed_act(text, &parties.parties[target.party].unnamed_acts)
     };
+    let charged = |target: &Target| {
+        condemnation::levels_charge(
+            text,
+            &parties.parties[target.party].charges,
+            &target.mentions,
+        )
+    };
     for (target, s) in sentence.targets.iter().zip(scores.iter_mut()) {
         if s.labels[CONDEMN] < CONDEMNED_OBJECT_PROBABILITY
-            && (object(target) || agent_of_condemned_act(target))
+            && (object(target) || agent_of_condemned_act(target) || charged(target))
         {
             s.labels[CONDEMN] = CONDEMNED_OBJECT_PROBABILITY;
         }
@@ -211,11 +225,20 @@ pub const SUPPORTED_OBJECT_PROBABILITY: f32 = 0.9;
 /// said to make ([`Defence::Cleared`]) loses a condemn label: the model
 /// reads the charge's words as an attack on it; so does a praised party
 /// that the sentence does not also condemn ([`condemnation::condemned_object`]).
+///
+/// So is a party whose cause the sentence names (`causes` in the parties
+/// file; [`support::names_cause`]: "a Palestinian state", "the two-state
+/// solution" for the Palestinians), named in the sentence or not: the
+/// guidelines' two-state formula. The model reads the formula as support
+/// where a speaker demands it and misses it where the sentence reports,
+/// regrets or explains it ("the desire for an independent Palestinian
+/// state has been disregarded").
 fn support_rule(
     text: &str,
     sentence: &SentenceTargets,
     scores: &mut [RequestScores],
     scorer: &Scorer,
+    parties: &PartySet,
 ) {
     let defence = |target: &Target| {
         target
@@ -231,7 +254,8 @@ fn support_rule(
         if s.labels[SUPPORT] < SUPPORTED_OBJECT_PROBABILITY
             && (defence(target).is_some()
                 || praised(target)
-                || (target.mentions.iter()).any(|m| support::solidarity_object(text, m)))
+                || (target.mentions.iter()).any(|m| support::solidarity_object(text, m))
+                || support::names_cause(text, &parties.parties[target.party].causes))
         {
             s.labels[SUPPORT] = SUPPORTED_OBJECT_PROBABILITY;
         }

@@ -214,6 +214,15 @@ pub(super) fn words(text: &str) -> Vec<(usize, usize, String)> {
     out
 }
 
+/// Whether the word of `text` that starts at byte `start` begins with a
+/// capital: a name, in the rules that read lists of names and addressees
+/// (the words of [`words`] are lowercased).
+pub(super) fn capitalised(text: &str, start: usize) -> bool {
+    text.get(start..)
+        .and_then(|rest| rest.chars().next())
+        .is_some_and(char::is_uppercase)
+}
+
 fn normalise(word: &str) -> String {
     word.trim_end_matches(['\'', '’', '-']).to_lowercase()
 }
@@ -242,9 +251,8 @@ pub fn heads(sentence: &str, mention: &Mention) -> bool {
     }
     let before = &sentence[..mention.start];
     words(before).iter().all(|&(start, end, _)| {
-        let word = &before[start..end];
-        word.chars().next().is_some_and(char::is_uppercase)
-            && !PRONOUNS.contains(&word.to_lowercase().as_str())
+        capitalised(before, start)
+            && !PRONOUNS.contains(&before[start..end].to_lowercase().as_str())
     })
 }
 

@@ -78,18 +78,25 @@ pub fn pairs_where(
 
 /// Of the (annotated sentence, party of the extended parties file) pairs of
 /// train, silver and dev, named in the sentence or not, for which
-/// `select(sentence, party)` holds: how many there are and how many
-/// `labelled(gold row)` (closed world). Prints each pair (`--nocapture`).
+/// `select(sentence, party, its mentions there)` holds: how many there are
+/// and how many `labelled(gold row)` (closed world). Prints each pair
+/// (`--nocapture`).
 pub fn party_pairs_where(
-    select: impl Fn(&str, &Party) -> bool,
+    select: impl Fn(&str, &Party, &[Mention]) -> bool,
     labelled: impl Fn(&serde_json::Value) -> bool,
 ) -> (usize, usize) {
-    let (parties, _) = extended_parties();
+    let (parties, matcher) = extended_parties();
     count_pairs(
         |text| {
-            (parties.parties.iter())
-                .filter(|party| select(text, party))
-                .map(|party| party.id.clone())
+            let found = matcher.find(text);
+            (parties.parties.iter().enumerate())
+                .filter(|&(index, party)| {
+                    let mentions = (found.iter())
+                        .find(|f| f.party == index)
+                        .map_or(&[][..], |f| f.mentions.as_slice());
+                    select(text, party, mentions)
+                })
+                .map(|(_, party)| party.id.clone())
                 .collect()
         },
         labelled,

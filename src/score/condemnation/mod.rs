@@ -8,8 +8,12 @@
 //! data (the Palestinians, Russia by Israel) is missed. Read from the words
 //! alone, the object is the target whoever it is.
 
-use super::speaker::words;
+use super::speaker::{capitalised, words};
 use crate::types::Mention;
+
+mod charge;
+pub use charge::levels_charge;
+pub(super) use charge::CHARGE_NOUNS;
 
 /// Word beginnings of verbs and nouns of condemnation ("condemned",
 /// "condemnation", "accused", "blamed", "criticised", "decried").
@@ -194,12 +198,7 @@ fn object_after_condemnation(sentence: &str, mention: &Mention) -> bool {
         return false;
     };
     // A name before "and": its words are capitalised in the text.
-    let capitalised = |i: usize| {
-        sentence[before[i].0..]
-            .chars()
-            .next()
-            .is_some_and(char::is_uppercase)
-    };
+    let name_at = |i: usize| capitalised(sentence, before[i].0);
     let mut coordinated = false;
     let word = |i: usize| before[i].2.as_str();
     for at in (before.len().saturating_sub(REACH)..before.len()).rev() {
@@ -226,7 +225,7 @@ fn object_after_condemnation(sentence: &str, mention: &Mention) -> bool {
                 && (!coordinated || clause_ends_after(sentence, mention));
         }
         let w = word(at);
-        if w == "and" && at > 0 && capitalised(at - 1) {
+        if w == "and" && at > 0 && name_at(at - 1) {
             coordinated = true;
             continue;
         }
@@ -235,7 +234,7 @@ fn object_after_condemnation(sentence: &str, mention: &Mention) -> bool {
             || OFFICES.contains(&w)
             || w == "by"
             || w == "of"
-            || (coordinated && capitalised(at)))
+            || (coordinated && name_at(at)))
         {
             return false;
         }
@@ -394,7 +393,7 @@ const BLAME_DETERMINERS: &[&str] = &["the", "full", "all", "much", "most"];
 
 /// How many words may stand between two words of an unnamed act ("the
 /// attacks under way against Israel", "the October 7 terrorist attack").
-const ACT_GAP: usize = 2;
+pub(super) const PHRASE_GAP: usize = 2;
 
 /// Whether `sentence` condemns one of the acts that `acts` name (the
 /// phrases of a party's `unnamed_acts` in the parties file: "attack from
@@ -405,7 +404,7 @@ const ACT_GAP: usize = 2;
 /// from Gaza were condemned"), and no "by" follows it ("the attack on
 /// Israel by Hezbollah" names another agent). A phrase's words match in
 /// order, a plural for a singular ("attacks" for "attack"), with up to
-/// [`ACT_GAP`] other words between two of them but no clause break, "by" or
+/// [`PHRASE_GAP`] other words between two of them but no clause break, "by" or
 /// "and". The sentence is read once for all the phrases.
 pub fn condemned_unnamed_act<S: AsRef<str>>(sentence: &str, acts: &[S]) -> bool {
     // Most sentences condemn nothing: no word scan for them.
@@ -414,47 +413,68 @@ pub fn condemned_unnamed_act<S: AsRef<str>>(sentence: &str, acts: &[S]) -> bool 
         return false;
     }
     let found = words(sentence);
-    acts.iter().any(|act| {
-        let act: Vec<String> = words(act.as_ref()).into_iter().map(|w| w.2).collect();
-        !act.is_empty()
-            && (0..found.len()).any(|first| {
-                let Some(last) = act_ends_at(sentence, &found, first, &act) else {
-                    return false;
-                };
-                let span = Mention {
-                    text: sentence[found[first].0..found[last].1].to_string(),
-                    start: found[first].0,
-                    end: found[last].1,
-                };
-                found.get(last + 1).is_none_or(|w| w.2 != "by") && condemned_object(sentence, &span)
-            })
-    })
+    phrase_matches(sentence, &found, acts)
+        .into_iter()
+        .any(|(first, last)| {
+            let span = Mention {
+                text: sentence[found[first].0..found[last].1].to_string(),
+                start: found[first].0,
+                end: found[last].1,
+            };
+            found.get(last + 1).is_none_or(|w| w.2 != "by") && condemned_object(sentence, &span)
+        })
 }
 
-/// Where the act's words, matched from `found[first]`, end; `None` where
-/// they do not match there.
-fn act_ends_at(
+/// Where the phrases of a parties-file list (`unnamed_acts`, `causes`,
+/// `charges`) occur among `found`, the words of `sentence`: each match's
+/// first and last word, matched by [`phrase_ends_at`]. A phrase whose first
+/// word the sentence lacks costs no word scan.
+pub(super) fn phrase_matches<S: AsRef<str>>(
+    sentence: &str,
+    found: &[(usize, usize, String)],
+    phrases: &[S],
+) -> Vec<(usize, usize)> {
+    let lowercase = sentence.to_lowercase();
+    let mut matches = Vec::new();
+    for phrase in phrases {
+        let phrase: Vec<String> = words(phrase.as_ref()).into_iter().map(|w| w.2).collect();
+        if phrase.is_empty() || !lowercase.contains(phrase[0].as_str()) {
+            continue;
+        }
+        matches.extend(
+            (0..found.len()).filter_map(|first| {
+                Some((first, phrase_ends_at(sentence, found, first, &phrase)?))
+            }),
+        );
+    }
+    matches
+}
+
+/// Where a phrase's words (`phrase`, lowercased), matched in order from
+/// `found[first]` as [`condemned_unnamed_act`] describes, end; `None`
+/// where they do not match there.
+fn phrase_ends_at(
     sentence: &str,
     found: &[(usize, usize, String)],
     first: usize,
-    act: &[String],
+    phrase: &[String],
 ) -> Option<usize> {
-    let same = |word: &str, act_word: &str| {
-        word == act_word
-            || [word.strip_suffix('s'), word.strip_suffix("es")].contains(&Some(act_word))
+    let same = |word: &str, phrase_word: &str| {
+        word == phrase_word
+            || [word.strip_suffix('s'), word.strip_suffix("es")].contains(&Some(phrase_word))
     };
-    if !same(&found[first].2, &act[0]) {
+    if !same(&found[first].2, &phrase[0]) {
         return None;
     }
     let mut at = first;
-    for act_word in &act[1..] {
+    for phrase_word in &phrase[1..] {
         at = (at + 1..found.len())
-            .take(ACT_GAP + 1)
+            .take(PHRASE_GAP + 1)
             .take_while(|&i| {
                 !sentence[found[at].1..found[i].0].contains(CLAUSE_BREAKS)
                     && (at + 1..i).all(|j| found[j].2 != "by" && found[j].2 != "and")
             })
-            .find(|&i| same(&found[i].2, act_word))?;
+            .find(|&i| same(&found[i].2, phrase_word))?;
     }
     Some(at)
 }

@@ -1,6 +1,6 @@
 use super::*;
 use crate::score::testing;
-use crate::types::RecordOrigin;
+use crate::types::{RecordOrigin, CEASEFIRE, CONDEMN, SUPPORT};
 
 /// An article of one sentence, its targets among the built-in parties
 /// `ids` (named or implicit), and those parties.
@@ -346,6 +346,86 @@ fn the_agent_of_a_condemned_unnamed_act_is_condemned() {
     );
     assert!(rows[0].labels.is_empty() && rows[2].labels.is_empty());
     assert_eq!(rows[1].holder.as_deref(), Some("other"));
+}
+
+/// (party, labels, probability of `label`) of every row.
+fn labelled(rows: &[ScoreRow], label: usize) -> Vec<(&str, Vec<String>, f64)> {
+    let value = |r: &ScoreRow| [r.condemn, r.support, r.ceasefire][label];
+    (rows.iter())
+        .map(|r| (r.party.as_str(), r.labels.clone(), value(r)))
+        .collect()
+}
+
+#[test]
+fn a_named_cause_is_support_for_its_party_named_or_not() {
+    // The Palestinians are not named; their cause is.
+    let rows = every_row(
+        "Moscow renewed its call for a two-state solution.",
+        &["israel", "palestinians", "russia"],
+        &[
+            scores([0.0, 0.1, 0.0], 0.0, 0.1),
+            scores([0.0, 0.2, 0.0], 0.0, 0.1),
+            scores([0.0, 0.0, 0.0], 0.9, 0.1),
+        ],
+    );
+    assert_eq!(
+        labelled(&rows, SUPPORT),
+        [
+            ("israel", vec![], 0.1),
+            ("palestinians", vec!["support".to_string()], 0.9),
+            ("russia", vec![], 0.0)
+        ]
+    );
+    assert_eq!(rows[1].holder.as_deref(), Some("russia"));
+}
+
+#[test]
+fn a_levelled_charge_condemns_its_party_named_or_not() {
+    // Israel is not named; the charge is levelled at it.
+    let text = "He called the United States a partner in what he termed genocide in Gaza.";
+    let ids = ["israel", "palestinians", "united_states"];
+    let all = [
+        scores([0.1, 0.0, 0.0], 0.0, 0.1),
+        scores([0.0, 0.0, 0.0], 0.0, 0.1),
+        scores([0.8, 0.0, 0.0], 0.0, 0.1),
+    ];
+    let rows = every_row(text, &ids, &all);
+    assert_eq!(
+        labelled(&rows, CONDEMN),
+        [
+            ("israel", vec!["condemn".to_string()], 0.9),
+            ("palestinians", vec![], 0.0),
+            ("united_states", vec!["condemn".to_string()], 0.8)
+        ]
+    );
+    // Levelled at another party, the charge leaves Israel to the model.
+    let rows = every_row(
+        "Moscow called the genocide allegations against Hamas baseless.",
+        &["israel", "hamas"],
+        &all[..2],
+    );
+    assert_eq!(rows[0].condemn, 0.1);
+}
+
+#[test]
+fn a_rejected_ceasefire_is_no_call() {
+    let call = scores([0.0, 0.0, 0.9], 0.0, 0.1);
+    let rows = every_row(
+        "Blinken, who has rejected calls for a general ceasefire, met Netanyahu.",
+        &["israel", "hamas"],
+        &[call, call],
+    );
+    assert_eq!(
+        labelled(&rows, CEASEFIRE),
+        [("israel", vec![], 0.0), ("hamas", vec![], 0.0)]
+    );
+    // The same words as a call stay the model's.
+    let rows = every_row(
+        "Blinken renewed calls for a general ceasefire.",
+        &["israel", "hamas"],
+        &[call, call],
+    );
+    assert_eq!(rows[0].ceasefire, 0.9);
 }
 
 #[test]

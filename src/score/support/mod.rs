@@ -9,9 +9,11 @@
 //! the charge as an attack on the party it defends, and misses solidarity
 //! with a party it seldom saw supported.
 
-use super::condemnation::{linking_word, words_before, CLAUSE_BREAKS, NEGATION};
+use super::condemnation::{
+    linking_word, phrase_matches, words_before, CHARGE_NOUNS, CLAUSE_BREAKS, NEGATION,
+};
 use super::exclusion::lowercase_words;
-use super::speaker::{words, SPEAKER_VERBS};
+use super::speaker::{capitalised, words, SPEAKER_VERBS};
 use crate::types::Mention;
 
 /// How a party is defended against a charge.
@@ -30,16 +32,9 @@ pub enum Defence {
 /// Verbs of denial ("rejected", "dismissing", "denies", "refuted").
 const DENIAL: &[&str] = &["reject", "dismiss", "deni", "deny", "refut", "rebuff"];
 
-/// Nouns of a charge.
-const CHARGES: &[&str] = &[
-    "claim",
-    "claims",
-    "allegation",
-    "allegations",
-    "accusation",
-    "accusations",
-    "charge",
-    "charges",
+/// Nouns of a charge besides the condemnation rules' ([`CHARGE_NOUNS`]):
+/// what a defence denies may be reported or suggested too.
+const MORE_CHARGE_NOUNS: &[&str] = &[
     "report",
     "reports",
     "suggestion",
@@ -47,6 +42,11 @@ const CHARGES: &[&str] = &[
     "assertion",
     "assertions",
 ];
+
+/// Whether `word` names a charge.
+fn charge_noun(word: &str) -> bool {
+    CHARGE_NOUNS.contains(&word) || MORE_CHARGE_NOUNS.contains(&word)
+}
 
 /// Words that call a charge untrue.
 const UNTRUE: &[&str] = &[
@@ -257,12 +257,7 @@ pub fn praised_object(sentence: &str, mention: &Mention) -> bool {
         return false;
     };
     let word = |i: usize| before[i].2.as_str();
-    let capitalised = |i: usize| {
-        sentence[before[i].0..]
-            .chars()
-            .next()
-            .is_some_and(char::is_uppercase)
-    };
+    let name_at = |i: usize| capitalised(sentence, before[i].0);
     let possessive = sentence
         .get(mention.end..)
         .is_some_and(|after| after.starts_with("'s") || after.starts_with("’s"));
@@ -277,18 +272,37 @@ pub fn praised_object(sentence: &str, mention: &Mention) -> bool {
             // A list of names may hold commas ("thanked Iran, Turkey and
             // Russia"); any other break ends the clause.
             let gap = &sentence[before[at].1..mention.start];
-            let list = (at + 1..before.len()).all(|i| capitalised(i) || word(i) == "and");
+            let list = (at + 1..before.len()).all(|i| name_at(i) || word(i) == "and");
             let only_list_commas =
                 list && !gap.contains(|c: char| c != ',' && CLAUSE_BREAKS.contains(&c));
             let clause_break = gap.contains(CLAUSE_BREAKS) && !only_list_commas;
             let denied = (at.saturating_sub(3)..at).any(|i| NEGATION.contains(&word(i)));
             return !denied && !clause_break;
         }
-        if !(PRAISE_FILLER.contains(&w) || capitalised(at)) {
+        if !(PRAISE_FILLER.contains(&w) || name_at(at)) {
             return false;
         }
     }
     false
+}
+
+/// Whether `sentence` names one of `causes` (the phrases of a party's
+/// `causes` in the parties file: "two-state", "Palestinian state"), whose
+/// advocacy supports the party, named in the sentence or not: the
+/// guidelines' "two-state formula (\"Palestinian state … living in peace
+/// and security with Israel\") → support palestinians". A phrase's words
+/// match in order as an unnamed act's do ([`phrase_matches`]: a plural for
+/// a singular, up to two other words between, no clause break, "by" or
+/// "and"), so "an independent, sovereign Palestinian state" is read and
+/// "the Palestinians and Arab states" is not. Neither the verb nor a
+/// negation is read: in the gold data a cause named is supported even
+/// where someone is said to reject it ("if one side declares that it
+/// rejects the two-state solution", said by its advocate).
+pub fn names_cause<S: AsRef<str>>(sentence: &str, causes: &[S]) -> bool {
+    if causes.is_empty() {
+        return false;
+    }
+    !phrase_matches(sentence, &words(sentence), causes).is_empty()
 }
 
 /// Whether and how `mention` is defended against a charge (see
@@ -325,7 +339,7 @@ fn charge_denied(sentence: &str, mention: &Mention, before: &[(usize, usize, Str
     let Some(verb) = verb else {
         return false;
     };
-    let charge_or_nothing = verb + 1 == at || (verb + 1..at).any(|i| CHARGES.contains(&word(i)));
+    let charge_or_nothing = verb + 1 == at || (verb + 1..at).any(|i| charge_noun(word(i)));
     let denied = (verb.saturating_sub(3)..verb).any(|i| NEGATION.contains(&word(i)));
     let clause_break = sentence[before[verb].0..mention.start].contains(CLAUSE_BREAKS);
     charge_or_nothing && !denied && !clause_break
@@ -359,7 +373,7 @@ fn charge_called_untrue(sentence: &str, before: &[(usize, usize, String)]) -> bo
     // "the accusation of genocide against": the charge within four words.
     let Some(charge) = (at.saturating_sub(4)..at)
         .rev()
-        .find(|&i| CHARGES.contains(&word(i)))
+        .find(|&i| charge_noun(word(i)))
     else {
         return false;
     };

@@ -224,3 +224,41 @@ fn hosting_causes_denied_praise_and_other_clauses_are_not_praise() {
         assert!(!praised(s, name), "{s}");
     }
 }
+
+/// The Palestinians' causes in both shipped parties files.
+const CAUSES: &[&str] = &[
+    "two-state",
+    "two states",
+    "Palestinian state",
+    "Palestinian statehood",
+];
+
+#[test]
+fn a_cause_is_found_in_its_spellings() {
+    let cases = [
+        "He urged that a Palestinian state be created.",
+        "Work should start at once on Palestinian statehood.",
+        "It backs an independent, sovereign Palestinian state within the 1967 borders.",
+        "The kingdom renewed its appeal for a two-state solution.",
+        "The only way out is a just peace based on two states.",
+        "Leaders have renewed their push for the Palestinians' own state.",
+    ];
+    for s in cases {
+        assert!(names_cause(s, CAUSES), "{s}");
+    }
+}
+
+#[test]
+fn other_states_and_statements_are_no_cause() {
+    let cases = [
+        "Russia holds contacts with the Palestinians and Arab states.",
+        "The Palestinian statement was read out.",
+        "The Palestinian envoy said the state of Israel must stop.",
+        "Two Palestinian militants and the states of the region.",
+        "The observer State of Palestine said the vote was a turning point.",
+    ];
+    for s in cases {
+        assert!(!names_cause(s, CAUSES), "{s}");
+    }
+    assert!(!names_cause("A Palestinian state.", &[] as &[&str]));
+}
