@@ -393,7 +393,7 @@ const BLAME_DETERMINERS: &[&str] = &["the", "full", "all", "much", "most"];
 
 /// How many words may stand between two words of an unnamed act ("the
 /// attacks under way against Israel", "the October 7 terrorist attack").
-pub(super) const PHRASE_GAP: usize = 2;
+const PHRASE_GAP: usize = 2;
 
 /// Whether `sentence` condemns one of the acts that `acts` name (the
 /// phrases of a party's `unnamed_acts` in the parties file: "attack from
