@@ -96,10 +96,10 @@ pub struct Party {
     /// Kamel" for the Palestinians' "Abbas"). They are matched like aliases,
     /// so they win as the longer match, and then yield no party.
     pub exclude: Vec<String>,
-    /// Parties that a call addressed to this one addresses too: the
-    /// guidelines read "the Palestinian side" called on to cease fire as the
-    /// Palestinians plus Hamas (ids of the same file; see
-    /// `score::addressee`).
+    /// Parties that a call addressed to this one addresses too, and that a
+    /// ceasefire label of this one reaches: the guidelines read "the
+    /// Palestinian side" called on to cease fire as the Palestinians plus
+    /// Hamas (ids of the same file; see `score::addressee`).
     pub addressed_with: Vec<String>,
     /// A side of the war, which a ceasefire call targets. The guidelines
     /// give ceasefire to the belligerents only ("a sentence where Russia

@@ -148,6 +148,36 @@ pub fn confine_to_addressees(
     true
 }
 
+/// A ceasefire call on a party is one on the parties it is addressed with
+/// (`addressed_with`, indices as in [`confine_to_addressees`]), addressed
+/// or not: each of those gets at least the party's score where that is
+/// labelled (at or above `threshold`). The guidelines give Hamas a call on
+/// the Palestinians ("Palestine" named as a fighting side -> palestinians,
+/// plus hamas; a call about the war -> israel and hamas, plus the
+/// Palestinians where named), and every such sentence of the gold data
+/// has it; a model reading "urged Palestine and Israel to hold their fire"
+/// finds no Hamas in it. Returns whether a score rose.
+pub fn reach_addressed_with(
+    addressed_with: &[Vec<usize>],
+    ceasefire: &mut [f32],
+    threshold: f32,
+) -> bool {
+    let mut rose = false;
+    for (i, with) in addressed_with.iter().enumerate() {
+        let call = ceasefire[i];
+        if round_score(call) < threshold as f64 {
+            continue;
+        }
+        for &j in with {
+            if ceasefire[j] < call {
+                ceasefire[j] = call;
+                rose = true;
+            }
+        }
+    }
+    rose
+}
+
 fn call_before(sentence: &str, at: usize) -> bool {
     let before = words(&sentence[..at]);
     // Walk back over names (capitalised words) and filler, at most 6 words.
@@ -259,6 +289,22 @@ mod tests {
             "hamas comes with the Palestinian side"
         );
         assert!(ceasefire[3] < 0.4, "{ceasefire:?}");
+    }
+
+    #[test]
+    fn a_call_on_a_party_reaches_those_it_is_addressed_with() {
+        // Palestinians (0) addressed with Hamas (1); Israel (2) with none.
+        let with = vec![vec![1], vec![], vec![]];
+        let mut ceasefire = [0.8, 0.1, 0.7];
+        assert!(reach_addressed_with(&with, &mut ceasefire, 0.5));
+        assert_eq!(ceasefire, [0.8, 0.8, 0.7]);
+        // Under the threshold nothing reaches; a higher score stays.
+        let mut ceasefire = [0.4, 0.1, 0.7];
+        assert!(!reach_addressed_with(&with, &mut ceasefire, 0.5));
+        assert_eq!(ceasefire, [0.4, 0.1, 0.7]);
+        let mut ceasefire = [0.8, 0.9, 0.0];
+        assert!(!reach_addressed_with(&with, &mut ceasefire, 0.5));
+        assert_eq!(ceasefire, [0.8, 0.9, 0.0]);
     }
 
     #[test]

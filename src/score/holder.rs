@@ -47,9 +47,10 @@ pub struct SentenceEvidence<'a> {
     /// Putin met…"): the antecedent of a later "he said" when the sentence
     /// names no speaker.
     pub subject: Option<&'a str>,
-    /// The sentence opens with a quotation mark: with no speaker named in
-    /// it, the quotation goes on from the sentence before ("“…,” he said.
-    /// “…”").
+    /// The sentence opens with a quotation mark, or sits inside one an
+    /// earlier sentence of its paragraph left open: with no speaker named
+    /// in it, the quotation goes on from the sentence before ("“…,” he
+    /// said. “…”").
     pub quotation: bool,
 }
 

@@ -34,7 +34,9 @@ pub fn after_model(
 }
 
 /// The guidelines' addressee rule for ceasefire
-/// ([`addressee::confine_to_addressees`]).
+/// ([`addressee::confine_to_addressees`]), and a call on a party reaching
+/// the parties it is addressed with ([`addressee::reach_addressed_with`]:
+/// a call on the Palestinians is one on Hamas).
 fn addressee_rule(
     text: &str,
     sentence: &SentenceTargets,
@@ -64,8 +66,15 @@ fn addressee_rule(
         })
         .collect();
     let mut ceasefire: Vec<f32> = scores.iter().map(|s| s.labels[CEASEFIRE]).collect();
-    if addressee::confine_to_addressees(text, &mentions, &addressed_with, &mut ceasefire, threshold)
-    {
+    let confined = addressee::confine_to_addressees(
+        text,
+        &mentions,
+        &addressed_with,
+        &mut ceasefire,
+        threshold,
+    );
+    let reached = addressee::reach_addressed_with(&addressed_with, &mut ceasefire, threshold);
+    if confined || reached {
         for (s, c) in scores.iter_mut().zip(ceasefire) {
             s.labels[CEASEFIRE] = c;
         }

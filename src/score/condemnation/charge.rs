@@ -8,7 +8,7 @@
 //! says about it by name, misses such a sentence when the party is not
 //! named or named far from the charge.
 
-use super::{phrase_matches, CLAUSE_BREAKS};
+use super::{may_name_phrase, phrase_matches, CLAUSE_BREAKS};
 use crate::score::speaker::{capitalised, words};
 use crate::types::Mention;
 
@@ -51,7 +51,7 @@ const DENIAL_REACH: usize = 3;
 /// between "accused" or "charged" and the charge ("accused Moscow of
 /// genocide"; "accused Israel of genocide" is the party's).
 pub fn levels_charge<S: AsRef<str>>(sentence: &str, charges: &[S], own: &[Mention]) -> bool {
-    if charges.is_empty() {
+    if !may_name_phrase(sentence, charges) {
         return false;
     }
     let found = words(sentence);

@@ -438,7 +438,7 @@ pub(super) fn phrase_matches<S: AsRef<str>>(
     let mut matches = Vec::new();
     for phrase in phrases {
         let phrase: Vec<String> = words(phrase.as_ref()).into_iter().map(|w| w.2).collect();
-        if phrase.is_empty() || !lowercase.contains(phrase[0].as_str()) {
+        if !first_word_in(&lowercase, &phrase) {
             continue;
         }
         matches.extend(
@@ -448,6 +448,25 @@ pub(super) fn phrase_matches<S: AsRef<str>>(
         );
     }
     matches
+}
+
+/// Whether some phrase of `phrases` may occur in `sentence`: its first word
+/// does. Most sentences name none of a list's phrases, and this costs no
+/// word scan of the sentence, so a rule tests it before [`words`].
+pub(super) fn may_name_phrase<S: AsRef<str>>(sentence: &str, phrases: &[S]) -> bool {
+    let lowercase = sentence.to_lowercase();
+    phrases.iter().any(|phrase| {
+        let phrase: Vec<String> = words(phrase.as_ref()).into_iter().map(|w| w.2).collect();
+        first_word_in(&lowercase, &phrase)
+    })
+}
+
+/// Whether the first of a phrase's lowercased words occurs in the
+/// lowercased sentence (anywhere: a cheap necessary condition).
+fn first_word_in(lowercase: &str, phrase: &[String]) -> bool {
+    phrase
+        .first()
+        .is_some_and(|first| lowercase.contains(first.as_str()))
 }
 
 /// Where a phrase's words (`phrase`, lowercased), matched in order from

@@ -132,12 +132,26 @@ pub fn scored_rows(
 ) -> Vec<(ScoreRow, LabelScores)> {
     let mut rows = Vec::new();
     let mut tracker = HolderTracker::default();
+    let mut inside_quotation = false;
+    let mut previous_end = 0;
     let mut at = 0;
     for (index, sentence) in sentences.iter().enumerate() {
         let sentence_scores = &scores[at..at + sentence.targets.len()];
         at += sentence.targets.len();
         let text = &article.text[sentence.span.start..sentence.span.end];
-        let holder = tracker.decide(&evidence(text, sentence, sentence_scores, parties));
+        // News reopens a quotation that runs into a new paragraph ("“…"
+        // again), so a paragraph break closes one left open: a stray mark
+        // costs one paragraph at most.
+        let gap = article
+            .text
+            .get(previous_end..sentence.span.start)
+            .unwrap_or("");
+        inside_quotation &= !gap.contains('\n');
+        previous_end = sentence.span.end;
+        let mut sentence_evidence = evidence(text, sentence, sentence_scores, parties);
+        sentence_evidence.quotation |= inside_quotation;
+        inside_quotation = speaker::quotation_open_after(text, inside_quotation);
+        let holder = tracker.decide(&sentence_evidence);
         let sentence_scores = rules::after_model(text, sentence, sentence_scores, scorer, parties);
         for (target, s) in sentence.targets.iter().zip(&sentence_scores) {
             let labels = scorer.labels_for(&s.labels);

@@ -470,3 +470,77 @@ fn a_party_marked_holder_false_holds_nothing_and_its_speech_is_others() {
     assert_eq!(rows[0].holder.as_deref(), Some("palestinians"));
     assert_eq!(rows[2].holder.as_deref(), Some("palestinians"));
 }
+
+#[test]
+fn a_quotation_left_open_goes_on_until_the_paragraph_ends() {
+    let text =
+        "Russia said: “The siege of Gaza must end. We call on Israel to stop.\n\nIsrael must stop.";
+    let parties = PartySet::builtin();
+    let matcher = PartyMatcher::new(&parties).unwrap();
+    let spans = [
+        SentenceSpan { start: 0, end: 43 },
+        SentenceSpan { start: 44, end: 70 },
+        SentenceSpan { start: 72, end: 89 },
+    ];
+    assert_eq!(&text[44..70], "We call on Israel to stop.");
+    assert_eq!(&text[72..89], "Israel must stop.");
+    let (israel, russia) = (
+        parties.index_of("israel").unwrap(),
+        parties.index_of("russia").unwrap(),
+    );
+    let sentences = article_targets(text, &spans, &matcher, &[israel, russia]);
+    let scorer = testing::scorer(vec![0.0; 5], [1.0; 3]);
+    let all = [
+        scores([0.9, 0.0, 0.0], 0.1, 0.1), // israel, condemned
+        scores([0.0, 0.0, 0.0], 0.9, 0.1), // russia, the speaker
+        scores([0.0, 0.0, 0.9], 0.1, 0.1), // israel, called on inside the quotation
+        scores([0.0, 0.0, 0.0], 0.0, 0.1), // russia, implicit
+        scores([0.0, 0.0, 0.9], 0.1, 0.9), // israel, in the article's own voice
+        scores([0.0, 0.0, 0.0], 0.0, 0.9), // russia, implicit
+    ];
+    let rows = article_rows(
+        &article(text),
+        &sentences,
+        &all,
+        &scorer,
+        &parties,
+        Keep::Published,
+    );
+    let holders: Vec<(usize, Option<&str>)> = rows
+        .iter()
+        .filter(|r| r.party == "israel")
+        .map(|r| (r.sentence_index, r.holder.as_deref()))
+        .collect();
+    assert_eq!(
+        holders,
+        [
+            (0, Some("russia")),
+            (1, Some("russia")),
+            (2, Some("author"))
+        ]
+    );
+}
+
+#[test]
+fn a_ceasefire_call_on_the_palestinians_reaches_hamas() {
+    let text = "Palestine and Israel alike were urged by Egypt to hold their fire.";
+    let ids = ["israel", "hamas", "palestinians"];
+    let call = [
+        scores([0.0, 0.0, 0.9], 0.0, 0.1), // israel
+        scores([0.0, 0.0, 0.1], 0.0, 0.1), // hamas, implicit: the model misses it
+        scores([0.0, 0.0, 0.8], 0.0, 0.1), // palestinians
+    ];
+    let rows = every_row(text, &ids, &call);
+    let ceasefire: Vec<(&str, f64)> = rows
+        .iter()
+        .map(|r| (r.party.as_str(), r.ceasefire))
+        .collect();
+    assert_eq!(
+        ceasefire,
+        [("israel", 0.9), ("hamas", 0.8), ("palestinians", 0.8)]
+    );
+    // Without a call on the Palestinians, Hamas keeps the model's score.
+    let no_call = [call[0], call[1], scores([0.0, 0.0, 0.2], 0.0, 0.1)];
+    let rows = every_row(text, &ids, &no_call);
+    assert_eq!(rows[1].ceasefire, 0.1);
+}

@@ -10,7 +10,8 @@
 //! with a party it seldom saw supported.
 
 use super::condemnation::{
-    linking_word, phrase_matches, words_before, CHARGE_NOUNS, CLAUSE_BREAKS, NEGATION,
+    linking_word, may_name_phrase, phrase_matches, words_before, CHARGE_NOUNS, CLAUSE_BREAKS,
+    NEGATION,
 };
 use super::exclusion::lowercase_words;
 use super::speaker::{capitalised, words, SPEAKER_VERBS};
@@ -299,10 +300,8 @@ pub fn praised_object(sentence: &str, mention: &Mention) -> bool {
 /// where someone is said to reject it ("if one side declares that it
 /// rejects the two-state solution", said by its advocate).
 pub fn names_cause<S: AsRef<str>>(sentence: &str, causes: &[S]) -> bool {
-    if causes.is_empty() {
-        return false;
-    }
-    !phrase_matches(sentence, &words(sentence), causes).is_empty()
+    may_name_phrase(sentence, causes)
+        && !phrase_matches(sentence, &words(sentence), causes).is_empty()
 }
 
 /// Whether and how `mention` is defended against a charge (see

@@ -13,6 +13,10 @@
 
 use crate::types::Mention;
 
+mod attribution;
+
+pub use attribution::{attribution, opens_quotation, quotation_open_after, Attribution};
+
 /// Verbs that make their subject the holder of what follows: speech, and the
 /// stance acts themselves.
 pub(super) const SPEAKER_VERBS: &[&str] = &[
@@ -156,41 +160,6 @@ const PASSIVE: &[&str] = &[
 /// Stand-ins for a speaker named earlier in the article.
 const PRONOUNS: &[&str] = &["he", "she", "they"];
 
-/// Words after "the" that name a speaker by office ("the minister said").
-const OFFICES: &[&str] = &[
-    "president",
-    "minister",
-    "spokesman",
-    "spokeswoman",
-    "spokesperson",
-    "ambassador",
-    "envoy",
-    "official",
-    "officials",
-    "leader",
-    "secretary",
-    "chancellor",
-    "premier",
-    "diplomat",
-    "ministry",
-    "statement",
-    "king",
-    "emir",
-    "sheikh",
-];
-
-/// How a sentence attributes what it says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Attribution {
-    /// No speech verb: the article's own voice, unless the model knows better.
-    None,
-    /// A speaker named by a pronoun or an office ("he said", "the minister
-    /// added"): someone named earlier.
-    Pronoun,
-    /// A speaker named in the sentence.
-    Named,
-}
-
 /// Lowercased words of `text` with their byte ranges; apostrophes and
 /// hyphens stay inside words, everything else splits.
 pub(super) fn words(text: &str) -> Vec<(usize, usize, String)> {
@@ -300,41 +269,6 @@ fn named_after_said(before: &str) -> bool {
     gap.ends_with([',', '"', '”', '’', '\''])
 }
 
-/// Whether `sentence` opens with a quotation mark (straight, curly or
-/// single), as a quotation that goes on from the sentence before does.
-pub fn opens_quotation(sentence: &str) -> bool {
-    sentence
-        .trim_start()
-        .starts_with(['"', '\'', '“', '‘', '«', '„'])
-}
-
-/// How `sentence` attributes its content (see [`Attribution`]).
-pub fn attribution(sentence: &str) -> Attribution {
-    let words = words(sentence);
-    let mut named = false;
-    for (i, (_, _, word)) in words.iter().enumerate() {
-        if !SPEAKER_VERBS.contains(&word.as_str()) {
-            continue;
-        }
-        named = true;
-        let before = |k: usize| i.checked_sub(k).map(|j| words[j].2.as_str());
-        let after = words.get(i + 1).map(|w| w.2.as_str());
-        let pronoun_before = before(1).is_some_and(|w| PRONOUNS.contains(&w))
-            || (before(2).is_some_and(|w| PRONOUNS.contains(&w))
-                && before(1).is_some_and(|w| w.ends_with("ly") || w == "also"));
-        let office_before =
-            before(2) == Some("the") && before(1).is_some_and(|w| OFFICES.contains(&w));
-        if pronoun_before || office_before || after.is_some_and(|w| PRONOUNS.contains(&w)) {
-            return Attribution::Pronoun;
-        }
-    }
-    if named {
-        Attribution::Named
-    } else {
-        Attribution::None
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -414,33 +348,5 @@ mod tests {
             "\"We want peace,\" said Russian envoy Vassily Nebenzia.",
             "Russian"
         ));
-    }
-
-    #[test]
-    fn attribution_kinds() {
-        assert_eq!(
-            attribution("\"This must end now,\" she said."),
-            Attribution::Pronoun
-        );
-        assert_eq!(
-            attribution("He also urged restraint on both sides."),
-            Attribution::Pronoun
-        );
-        assert_eq!(
-            attribution("The minister said the siege was a crime."),
-            Attribution::Pronoun
-        );
-        assert_eq!(
-            attribution("Guterres said the siege was a crime."),
-            Attribution::Named
-        );
-        assert_eq!(attribution("The siege is a crime."), Attribution::None);
-    }
-
-    #[test]
-    fn quotations_open_with_a_quotation_mark() {
-        assert!(opens_quotation("“The siege is a crime.”"));
-        assert!(opens_quotation(" \"The siege is a crime.\""));
-        assert!(!opens_quotation("The siege is a “crime”."));
     }
 }
