@@ -454,6 +454,10 @@ pub(super) fn phrase_matches<S: AsRef<str>>(
 /// does. Most sentences name none of a list's phrases, and this costs no
 /// word scan of the sentence, so a rule tests it before [`words`].
 pub(super) fn may_name_phrase<S: AsRef<str>>(sentence: &str, phrases: &[S]) -> bool {
+    // Most parties have no such list: no lowercased copy of the sentence.
+    if phrases.is_empty() {
+        return false;
+    }
     let lowercase = sentence.to_lowercase();
     phrases.iter().any(|phrase| {
         let phrase: Vec<String> = words(phrase.as_ref()).into_iter().map(|w| w.2).collect();
