@@ -69,10 +69,10 @@ CV_RECIPE := --cv-folds 2 --cv-train-always datasets/guideline
 train-cv: setup
 	$(BIN) train $(TRAIN_RECIPE) --out models/stance-minilm-cv $(CV_RECIPE)
 
-## cv: cross-validate the committed model's recipe (2 folds of train + silver, about 65 minutes on 2 cores), add the figures to its card and write the out-of-fold rows to out/cv-predictions.jsonl; the weights are unchanged, the temperatures refitted on dev as `make train` fits them
+## cv: cross-validate the committed model's recipe (2 folds of train + silver, about 65 minutes on 2 cores; a few minutes when out/cv-models holds both folds' models from an earlier run of the same examples, recipe, seed and encoder, as after a change to the rules after the model), add the figures to its card and write the out-of-fold rows to out/cv-predictions.jsonl; the weights are unchanged, the temperatures refitted on dev as `make train` fits them
 cv: setup
 	@mkdir -p out
-	$(BIN) train $(TRAIN_RECIPE) --out models/stance-minilm $(CV_RECIPE) --cv-figures-only --cv-predictions out/cv-predictions.jsonl
+	$(BIN) train $(TRAIN_RECIPE) --out models/stance-minilm $(CV_RECIPE) --cv-figures-only --cv-predictions out/cv-predictions.jsonl --cv-models out/cv-models
 
 ## time-split: train the committed model's recipe on train's and silver's articles dated before 2024 (and the guideline set) and score those dated 2024 or later, then the other way round (about 25 to 30 minutes each on 2 cores); reports and rows in out/time-split-*; no model is written
 TIME_SPLIT := $(BIN) train $(TRAIN_RECIPE) --cv-train-always datasets/guideline --time-split 2024-01

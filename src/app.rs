@@ -107,6 +107,7 @@ pub fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
         cv_folds: args.cv_folds,
         cv_train_always: args.cv_train_always,
         cv_figures_only: args.cv_figures_only,
+        cv_models: args.cv_models,
         average_last: args.average_last,
         positive_weight: args.positive_weight,
         party_swap: args.party_swap,

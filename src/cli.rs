@@ -152,6 +152,9 @@ pub struct TrainArgs {
     /// Do not train: cross-validate the recipe of the model already in --out (give its own recipe) and add the out-of-fold figures to its card; its weights, thresholds and temperatures stay as they are.
     #[arg(long, conflicts_with = "card_only")]
     pub cv_figures_only: bool,
+    /// Keep each cross-validation fold's trained model in DIR/fold-K and reuse it in later runs that train the same fold from the same examples, recipe, seed and encoder (a fingerprint decides; anything else retrains and replaces it). Rules after the model do not change a fold's model, so they are measured out of fold again in minutes.
+    #[arg(long, value_name = "DIR")]
+    pub cv_models: Option<PathBuf>,
     /// Write the cross-validation's (or time split's) out-of-fold rows here (JSONL, as `stance eval --predictions`; raw scores, labels at the raw logit 0).
     #[arg(long, value_name = "FILE")]
     pub cv_predictions: Option<PathBuf>,

@@ -280,8 +280,38 @@ fn cross_validating_a_recipe_changes_only_the_card(
     );
     assert_eq!(read("model_card.json"), card_before);
 
-    let run = recipe("2");
-    assert!(run.status.success(), "{}", stderr(&run));
+    let folds = model.with_file_name("folds");
+    let kept = |predictions: &Path| {
+        let run = train_tiny(
+            (train, extra),
+            model,
+            "2",
+            &[
+                "--cv-folds",
+                "2",
+                "--cv-train-always",
+                extra.to_str().unwrap(),
+                "--cv-figures-only",
+                "--cv-models",
+                folds.to_str().unwrap(),
+                "--cv-predictions",
+                predictions.to_str().unwrap(),
+            ],
+        );
+        assert!(run.status.success(), "{}", stderr(&run));
+        run
+    };
+    let first_rows = model.with_file_name("first-rows.jsonl");
+    // (folds trained and kept, folds reused) as a run's log tells them
+    let kept_and_reused = |run: &Output| {
+        let log = stderr(run);
+        (
+            log.matches("model kept in").count(),
+            log.matches("model reused from").count(),
+        )
+    };
+    let run = kept(&first_rows);
+    assert_eq!(kept_and_reused(&run), (2, 0), "{}", stderr(&run));
     assert_eq!(read("trained.safetensors"), weights);
     assert_eq!(read("stance_model.json"), spec);
     let card: Value = serde_json::from_slice(&read("model_card.json")).unwrap();
@@ -316,6 +346,47 @@ fn cross_validating_a_recipe_changes_only_the_card(
     assert!(cv["at_half"]["holder"]["rows"].as_u64().is_some());
     let card_md = String::from_utf8(read("model_card.md")).unwrap();
     assert!(card_md.contains("Figures of the recipe only"), "{card_md}");
+
+    // Run again, the kept fold models score the held-out articles without
+    // training: the same rows to the digit, the same figures. A fold whose
+    // record vouches for other training is trained afresh.
+    let card_before_reuse = card;
+    let again_rows = model.with_file_name("again-rows.jsonl");
+    let again = kept(&again_rows);
+    assert_eq!(kept_and_reused(&again), (0, 2), "{}", stderr(&again));
+    assert_eq!(
+        std::fs::read(&first_rows).unwrap(),
+        std::fs::read(&again_rows).unwrap()
+    );
+    let card: Value = serde_json::from_slice(&read("model_card.json")).unwrap();
+    let (cv, cv_before) = (
+        &card["cross_validation"],
+        &card_before_reuse["cross_validation"],
+    );
+    for same in ["temperature", "thresholds"] {
+        assert_eq!(cv[same], cv_before[same], "{same}");
+    }
+    for same in ["macro_f1", "labels", "parties", "holder"] {
+        assert_eq!(cv["at_half"][same], cv_before["at_half"][same], "{same}");
+    }
+    let record = folds.join("fold-1").join("fold.json");
+    let text = std::fs::read_to_string(&record).unwrap();
+    let fingerprint = serde_json::from_str::<Value>(&text).unwrap()["fingerprint"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    std::fs::write(&record, text.replace(&fingerprint, &"0".repeat(64))).unwrap();
+    let retrained = kept(&again_rows);
+    assert_eq!(
+        kept_and_reused(&retrained),
+        (1, 1),
+        "{}",
+        stderr(&retrained)
+    );
+    assert_eq!(
+        std::fs::read(&first_rows).unwrap(),
+        std::fs::read(&again_rows).unwrap()
+    );
 
     let card_only = train_tiny((train, extra), model, "2", &["--card-only"]);
     assert!(!card_only.status.success());

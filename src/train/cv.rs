@@ -1,6 +1,7 @@
 //! Article-grouped cross-validation with the run's own recipe: its
 //! out-of-fold scores choose the shipped thresholds and temperatures.
 
+use super::fold_cache::FoldCache;
 use super::*;
 
 /// One cross-validation fold: trained on the other folds' articles, scored on its own.
@@ -14,6 +15,10 @@ pub struct FoldLog {
     pub macro_f1: f64,
     pub final_train_loss: f64,
     pub seconds: f64,
+    /// Its model was read back from `--cv-models`, not trained in this run
+    /// (`seconds` is then the scoring's alone).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub reused: bool,
 }
 
 /// Article-grouped k-fold cross-validation on train with the run's own
@@ -146,15 +151,48 @@ pub(super) fn run_fold(
         fit_gold.articles.len(),
         held.len()
     );
-    let tuned = fine_tune(
-        opts,
-        setup,
-        &fold_train,
-        opts.seed + 1 + fold as u64,
-        None,
-        &format!("{name} "),
-    )?;
-    let scorer = raw_scorer(tuned.head, setup, opts);
+    let seed = opts.seed + 1 + fold as u64;
+    let held_out_articles: Vec<String> = held_gold.articles.iter().map(|a| a.id.clone()).collect();
+    let cache = match &opts.cv_models {
+        Some(root) => Some(FoldCache::new(
+            root,
+            fold,
+            opts,
+            setup,
+            (&fold_train, seed),
+            &held_out_articles,
+        )?),
+        None => None,
+    };
+    let kept = match &cache {
+        Some(cache) => cache.load(opts, setup)?,
+        None => None,
+    };
+    let (head, final_train_loss, reused) = match kept {
+        Some(kept) => {
+            eprintln!(
+                "{name}: model reused from {} (trained in {:.0} s from the same examples, recipe, seed and encoder)",
+                cache.as_ref().map_or(Path::new(""), |c| c.dir()).display(),
+                kept.training_seconds
+            );
+            (kept.head, kept.final_train_loss, true)
+        }
+        None => {
+            let tuned = fine_tune(opts, setup, &fold_train, seed, None, &format!("{name} "))?;
+            let final_train_loss = tuned.epochs.last().map_or(f64::NAN, |e| e.train_loss);
+            if let Some(cache) = &cache {
+                cache.store(
+                    opts,
+                    &tuned.weights,
+                    final_train_loss,
+                    started.elapsed().as_secs_f64(),
+                )?;
+                eprintln!("{name}: model kept in {}", cache.dir().display());
+            }
+            (tuned.head, final_train_loss, false)
+        }
+    };
+    let scorer = raw_scorer(head, setup, opts);
     let predicted = eval::predict(
         &scorer,
         &held_gold,
@@ -176,12 +214,13 @@ pub(super) fn run_fold(
     );
     let log = FoldLog {
         fold: fold + 1,
-        held_out_articles: held_gold.articles.iter().map(|a| a.id.clone()).collect(),
+        held_out_articles,
         train_examples: fold_train.len(),
         pairs: predicted.pairs.len(),
         macro_f1: report.macro_f1,
-        final_train_loss: tuned.epochs.last().map_or(f64::NAN, |e| e.train_loss),
+        final_train_loss,
         seconds: started.elapsed().as_secs_f64(),
+        reused,
     };
     Ok((log, predicted, report))
 }

@@ -41,6 +41,7 @@ mod card;
 mod cv;
 mod examples;
 mod fine_tune;
+mod fold_cache;
 mod time_split;
 
 pub use calibrate::{calibrate, fit_temperature, Calibration};
@@ -80,6 +81,12 @@ pub struct TrainOptions {
     /// model already in `out_dir`; its weights, thresholds and temperatures
     /// stay as they are.
     pub cv_figures_only: bool,
+    /// Keep each fold's trained model here and reuse it when a later run
+    /// trains the same fold from the same examples, recipe, seed and
+    /// encoder (see `fold_cache`); not part of the recipe, so not in the
+    /// card's options (the cross-validation's command shows it).
+    #[serde(skip)]
+    pub cv_models: Option<PathBuf>,
     /// Ship the mean of the last this-many epochs' weights (1 = the selected epoch's).
     pub average_last: usize,
     /// Loss weight of a positive label (1 = plain BCE): w > 1 moves the
@@ -334,9 +341,19 @@ fn evaluate_in_memory(
 /// Writes the trained tensors (f16) and `stance_model.json` (temperature 1
 /// and thresholds 0.5; [`finish`] sets the shipped ones).
 fn save(opts: &TrainOptions, dir: &Path, weights: &HashMap<String, Tensor>) -> anyhow::Result<()> {
+    save_as(opts, dir, weights, DType::F16)
+}
+
+/// [`save`] with the tensors in `dtype`.
+fn save_as(
+    opts: &TrainOptions,
+    dir: &Path,
+    weights: &HashMap<String, Tensor>,
+    dtype: DType,
+) -> anyhow::Result<()> {
     let half: HashMap<String, Tensor> = weights
         .iter()
-        .map(|(k, v)| Ok((k.clone(), v.to_dtype(DType::F16)?)))
+        .map(|(k, v)| Ok((k.clone(), v.to_dtype(dtype)?)))
         .collect::<candle_core::Result<_>>()?;
     let weights_path = dir.join("trained.safetensors");
     candle_core::safetensors::save(&half, &weights_path)

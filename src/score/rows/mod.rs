@@ -201,6 +201,8 @@ fn evidence<'a>(
         .iter()
         .filter_map(|s| s.holder.map(|h| h[1]))
         .collect();
+    let speaker_names = speaker::speaker_names(text, speaker::SPEAKER_VERBS);
+    let speech_names = speaker::speaker_names(text, speaker::SPEECH_VERBS);
     SentenceEvidence {
         parties: sentence
             .targets
@@ -240,6 +242,29 @@ fn evidence<'a>(
             .min_by_key(|t| t.mentions[0].start)
             .map(|t| parties.parties[t.party].id.as_str()),
         quotation: speaker::opens_quotation(text),
+        introduced: sentence
+            .targets
+            .iter()
+            .filter(|t| parties.parties[t.party].holder)
+            .flat_map(|t| {
+                let id = parties.parties[t.party].id.as_str();
+                (t.mentions.iter())
+                    .flat_map(|m| speaker::introduced_names(text, m))
+                    .map(move |name| (name, id))
+            })
+            .collect(),
+        named_speaker: sentence
+            .targets
+            .iter()
+            .filter(|t| !t.mentions.is_empty() && parties.parties[t.party].holder)
+            .find(|t| {
+                t.mentions.iter().any(|m| {
+                    let last = m.text.split_whitespace().last().unwrap_or("");
+                    speech_names.iter().any(|n| n.eq_ignore_ascii_case(last))
+                })
+            })
+            .map(|t| parties.parties[t.party].id.as_str()),
+        speaker_names,
     }
 }
 

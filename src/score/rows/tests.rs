@@ -544,3 +544,42 @@ fn a_ceasefire_call_on_the_palestinians_reaches_hamas() {
     let rows = every_row(text, &ids, &no_call);
     assert_eq!(rows[1].ceasefire, 0.1);
 }
+
+#[test]
+fn a_person_introduced_with_their_party_speaks_for_it_by_surname() {
+    let text = "Senior Hamas official Karim Nasser spoke in Beirut. Nasser said Israel must end the siege.";
+    let parties = PartySet::builtin();
+    let matcher = PartyMatcher::new(&parties).unwrap();
+    let spans = [
+        SentenceSpan { start: 0, end: 51 },
+        SentenceSpan { start: 52, end: 90 },
+    ];
+    assert_eq!(&text[52..90], "Nasser said Israel must end the siege.");
+    let (israel, hamas) = (
+        parties.index_of("israel").unwrap(),
+        parties.index_of("hamas").unwrap(),
+    );
+    let sentences = article_targets(text, &spans, &matcher, &[israel, hamas]);
+    let scorer = testing::scorer(vec![0.0; 5], [1.0; 3]);
+    // The model names no holder in the second sentence: Hamas is not named there.
+    let all = [
+        scores([0.0, 0.0, 0.0], 0.0, 0.1), // israel, implicit
+        scores([0.0, 0.0, 0.0], 0.1, 0.1), // hamas, whose official is introduced
+        scores([0.9, 0.0, 0.0], 0.0, 0.1), // israel, condemned by Nasser
+        scores([0.0, 0.0, 0.0], 0.0, 0.1), // hamas, implicit
+    ];
+    let rows = article_rows(
+        &article(text),
+        &sentences,
+        &all,
+        &scorer,
+        &parties,
+        Keep::Published,
+    );
+    let condemned: Vec<(&str, Option<&str>)> = rows
+        .iter()
+        .filter(|r| !r.labels.is_empty())
+        .map(|r| (r.party.as_str(), r.holder.as_deref()))
+        .collect();
+    assert_eq!(condemned, [("israel", Some("hamas"))]);
+}

@@ -14,8 +14,10 @@
 use crate::types::Mention;
 
 mod attribution;
+mod names;
 
 pub use attribution::{attribution, opens_quotation, quotation_open_after, Attribution};
+pub use names::{introduced_names, speaker_names, SPEECH_VERBS};
 
 /// Verbs that make their subject the holder of what follows: speech, and the
 /// stance acts themselves.
