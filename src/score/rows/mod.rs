@@ -201,8 +201,11 @@ fn evidence<'a>(
         .iter()
         .filter_map(|s| s.holder.map(|h| h[1]))
         .collect();
-    let speaker_names = speaker::speaker_names(text, speaker::SPEAKER_VERBS);
-    let speech_names = speaker::speaker_names(text, speaker::SPEECH_VERBS);
+    // One scan for the names before any speaker verb (people remembered
+    // earlier) and those before a verb of speech alone (a named party).
+    let names = speaker::names_by_verb(text);
+    let speaker_names = speaker::names_before(&names, speaker::SPEAKER_VERBS);
+    let speech_names = speaker::names_before(&names, speaker::SPEECH_VERBS);
     SentenceEvidence {
         parties: sentence
             .targets

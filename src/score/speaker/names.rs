@@ -5,7 +5,7 @@
 //! that; a parties file cannot list every official, so the holder decision
 //! remembers the names each article introduces.
 
-use super::{capitalised, words};
+use super::{capitalised, words, SPEAKER_VERBS};
 use crate::types::Mention;
 
 /// Words of a title between a party's mention and a person's name
@@ -199,13 +199,28 @@ fn apposed_name(before: &str, after: &str) -> Vec<String> {
 /// before one of `verbs` ("Wang said", "Hamdan also told"), or right after
 /// a quotation's "said" ("…," said Hamdan).
 pub fn speaker_names(sentence: &str, verbs: &[&str]) -> Vec<String> {
+    names_before(&names_by_verb(sentence), verbs)
+}
+
+/// The names of [`names_by_verb`] that one of `verbs` puts in place.
+pub fn names_before(names: &[(String, String)], verbs: &[&str]) -> Vec<String> {
+    (names.iter())
+        .filter(|(_, verb)| verbs.contains(&verb.as_str()))
+        .map(|(name, _)| name.clone())
+        .collect()
+}
+
+/// Each name word in a speaker's place (see [`speaker_names`]) with the
+/// verb that puts it there, for the verbs of [`SPEAKER_VERBS`] and
+/// [`SPEECH_VERBS`] alike: one scan of the sentence serves both lists.
+pub fn names_by_verb(sentence: &str) -> Vec<(String, String)> {
     let words = words(sentence);
     let adjacent = |a: usize, b: usize| sentence[words[a].1..words[b].0].trim().is_empty();
     let name_at =
         |i: usize| capitalised(sentence, words[i].0) && !NOT_NAMES.contains(&words[i].2.as_str());
     let mut names = Vec::new();
     for (i, (_, _, word)) in words.iter().enumerate() {
-        if !verbs.contains(&word.as_str()) {
+        if !SPEAKER_VERBS.contains(&word.as_str()) && !SPEECH_VERBS.contains(&word.as_str()) {
             continue;
         }
         // "Wang said", "Wang also said", "Wang firmly rejected"
@@ -215,7 +230,7 @@ pub fn speaker_names(sentence: &str, verbs: &[&str]) -> Vec<String> {
         };
         let in_reach = |j: usize| (j..i).all(|k| adjacent(k, k + 1));
         if let Some(j) = subject.filter(|&j| name_at(j) && in_reach(j)) {
-            names.push(words[j].2.clone());
+            names.push((words[j].2.clone(), word.clone()));
         }
         // "…," said Hamdan; not "Biden, who …, said Israel must", where
         // the name after "said" is what was said.
@@ -227,7 +242,7 @@ pub fn speaker_names(sentence: &str, verbs: &[&str]) -> Vec<String> {
             names.extend(
                 (i + 1..words.len())
                     .take_while(|&k| name_at(k) && adjacent(k - 1, k))
-                    .map(|k| words[k].2.clone()),
+                    .map(|k| (words[k].2.clone(), word.clone())),
             );
         }
     }
