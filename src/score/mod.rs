@@ -21,6 +21,7 @@ pub mod rows;
 pub mod rules;
 pub mod speaker;
 pub mod support;
+pub mod vetoed;
 pub mod victim;
 
 use std::path::PathBuf;

@@ -9,7 +9,7 @@ use super::speaker::words;
 
 /// Nouns of a ceasefire (with "halt" and "pause", which the war's
 /// diplomacy uses for one: "opposed an immediate halt to the fighting").
-const CEASEFIRE_NOUNS: &[&str] = &[
+pub(super) const CEASEFIRE_NOUNS: &[&str] = &[
     "ceasefire",
     "ceasefires",
     "cease-fire",

@@ -165,14 +165,14 @@ pub(super) fn run_fold(
         None => None,
     };
     let kept = match &cache {
-        Some(cache) => cache.load(opts, setup)?,
+        Some(cache) => cache.load(opts, setup)?.map(|kept| (cache, kept)),
         None => None,
     };
     let (head, final_train_loss, reused) = match kept {
-        Some(kept) => {
+        Some((cache, kept)) => {
             eprintln!(
                 "{name}: model reused from {} (trained in {:.0} s from the same examples, recipe, seed and encoder)",
-                cache.as_ref().map_or(Path::new(""), |c| c.dir()).display(),
+                cache.dir().display(),
                 kept.training_seconds
             );
             (kept.head, kept.final_train_loss, true)

@@ -3,11 +3,11 @@
 //! requests to make, and how their scores become rows (labels, holder,
 //! mentions in article offsets).
 
-use super::holder::{HolderTracker, SentenceEvidence};
-use super::{condemnation, rules, speaker};
+use super::holder::{HolderTracker, SentenceEvidence, OTHER};
+use super::{condemnation, rules, speaker, vetoed};
 use super::{RequestScores, ScoreRequest, Scorer};
 use crate::parties::{PartyMatcher, PartySet};
-use crate::types::{round_score, Article, LabelScores, Mention, ScoreRow, SentenceSpan};
+use crate::types::{round_score, Article, LabelScores, Mention, ScoreRow, SentenceSpan, LABELS};
 
 /// One party to score in one sentence.
 #[derive(Debug, Clone, PartialEq)]
@@ -152,9 +152,21 @@ pub fn scored_rows(
         sentence_evidence.quotation |= inside_quotation;
         inside_quotation = speaker::quotation_open_after(text, inside_quotation);
         let holder = tracker.decide(&sentence_evidence);
+        // A call that is only a vetoed draft's demand is its sponsors', the
+        // sentence's speaker holding what else it says ([`vetoed`]).
+        let draft_holder = vetoed::vetoed_call(text, &sentence.mentions()).map(|sponsor| {
+            sponsor
+                .map(|at| &parties.parties[sentence.targets[at].party])
+                .filter(|party| party.holder)
+                .map_or(OTHER.to_string(), |party| party.id.clone())
+        });
         let sentence_scores = rules::after_model(text, sentence, sentence_scores, scorer, parties);
         for (target, s) in sentence.targets.iter().zip(&sentence_scores) {
             let labels = scorer.labels_for(&s.labels);
+            let holder = match &draft_holder {
+                Some(sponsors) if labels == [LABELS[2]] => sponsors,
+                _ => &holder,
+            };
             if keep == Keep::Published && target.mentions.is_empty() && labels.is_empty() {
                 continue;
             }
@@ -263,11 +275,13 @@ fn evidence<'a>(
             .find(|t| {
                 t.mentions.iter().any(|m| {
                     let last = m.text.split_whitespace().last().unwrap_or("");
-                    speech_names.iter().any(|n| n.eq_ignore_ascii_case(last))
+                    speech_names.iter().any(|n| *n == last.to_lowercase())
+                        || speaker::titled_speaker(text, m)
                 })
             })
             .map(|t| parties.parties[t.party].id.as_str()),
         speaker_names,
+        titled_person: speaker::headed_by_titled_person(text),
     }
 }
 

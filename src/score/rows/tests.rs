@@ -5,12 +5,21 @@ use crate::types::{RecordOrigin, CEASEFIRE, CONDEMN, SUPPORT};
 /// An article of one sentence, its targets among the built-in parties
 /// `ids` (named or implicit), and those parties.
 fn one_sentence(text: &str, ids: &[&str]) -> (Article, Vec<SentenceTargets>, PartySet) {
+    sentences_of(text, &[(0, text.len())], ids)
+}
+
+/// An article of the sentences at byte `spans` of `text`, their targets
+/// among the built-in parties `ids`, and those parties.
+fn sentences_of(
+    text: &str,
+    spans: &[(usize, usize)],
+    ids: &[&str],
+) -> (Article, Vec<SentenceTargets>, PartySet) {
     let parties = PartySet::builtin();
     let matcher = PartyMatcher::new(&parties).unwrap();
-    let spans = [SentenceSpan {
-        start: 0,
-        end: text.len(),
-    }];
+    let spans: Vec<SentenceSpan> = (spans.iter())
+        .map(|&(start, end)| SentenceSpan { start, end })
+        .collect();
     let candidates: Vec<usize> = ids.iter().map(|id| parties.index_of(id).unwrap()).collect();
     let sentences = article_targets(text, &spans, &matcher, &candidates);
     (article(text), sentences, parties)
@@ -475,20 +484,10 @@ fn a_party_marked_holder_false_holds_nothing_and_its_speech_is_others() {
 fn a_quotation_left_open_goes_on_until_the_paragraph_ends() {
     let text =
         "Russia said: “The siege of Gaza must end. We call on Israel to stop.\n\nIsrael must stop.";
-    let parties = PartySet::builtin();
-    let matcher = PartyMatcher::new(&parties).unwrap();
-    let spans = [
-        SentenceSpan { start: 0, end: 43 },
-        SentenceSpan { start: 44, end: 70 },
-        SentenceSpan { start: 72, end: 89 },
-    ];
     assert_eq!(&text[44..70], "We call on Israel to stop.");
     assert_eq!(&text[72..89], "Israel must stop.");
-    let (israel, russia) = (
-        parties.index_of("israel").unwrap(),
-        parties.index_of("russia").unwrap(),
-    );
-    let sentences = article_targets(text, &spans, &matcher, &[israel, russia]);
+    let spans = [(0, 43), (44, 70), (72, 89)];
+    let (article, sentences, parties) = sentences_of(text, &spans, &["israel", "russia"]);
     let scorer = testing::scorer(vec![0.0; 5], [1.0; 3]);
     let all = [
         scores([0.9, 0.0, 0.0], 0.1, 0.1), // israel, condemned
@@ -499,7 +498,7 @@ fn a_quotation_left_open_goes_on_until_the_paragraph_ends() {
         scores([0.0, 0.0, 0.0], 0.0, 0.9), // russia, implicit
     ];
     let rows = article_rows(
-        &article(text),
+        &article,
         &sentences,
         &all,
         &scorer,
@@ -548,18 +547,9 @@ fn a_ceasefire_call_on_the_palestinians_reaches_hamas() {
 #[test]
 fn a_person_introduced_with_their_party_speaks_for_it_by_surname() {
     let text = "Senior Hamas official Karim Nasser spoke in Beirut. Nasser said Israel must end the siege.";
-    let parties = PartySet::builtin();
-    let matcher = PartyMatcher::new(&parties).unwrap();
-    let spans = [
-        SentenceSpan { start: 0, end: 51 },
-        SentenceSpan { start: 52, end: 90 },
-    ];
     assert_eq!(&text[52..90], "Nasser said Israel must end the siege.");
-    let (israel, hamas) = (
-        parties.index_of("israel").unwrap(),
-        parties.index_of("hamas").unwrap(),
-    );
-    let sentences = article_targets(text, &spans, &matcher, &[israel, hamas]);
+    let spans = [(0, 51), (52, 90)];
+    let (article, sentences, parties) = sentences_of(text, &spans, &["israel", "hamas"]);
     let scorer = testing::scorer(vec![0.0; 5], [1.0; 3]);
     // The model names no holder in the second sentence: Hamas is not named there.
     let all = [
@@ -569,7 +559,7 @@ fn a_person_introduced_with_their_party_speaks_for_it_by_surname() {
         scores([0.0, 0.0, 0.0], 0.0, 0.1), // hamas, implicit
     ];
     let rows = article_rows(
-        &article(text),
+        &article,
         &sentences,
         &all,
         &scorer,
@@ -582,4 +572,39 @@ fn a_person_introduced_with_their_party_speaks_for_it_by_surname() {
         .map(|r| (r.party.as_str(), r.holder.as_deref()))
         .collect();
     assert_eq!(condemned, [("israel", Some("hamas"))]);
+}
+
+#[test]
+fn a_vetoed_drafts_call_is_its_sponsors_and_the_rest_the_speakers() {
+    let text = "Russia condemned the American veto of a draft that demanded a ceasefire in Gaza.";
+    let ids = ["israel", "hamas", "united_states", "russia"];
+    let all = [
+        scores([0.0, 0.0, 0.9], 0.0, 0.1), // israel, called on by the draft
+        scores([0.0, 0.0, 0.9], 0.0, 0.1), // hamas, implicit
+        scores([0.9, 0.0, 0.0], 0.1, 0.1), // united_states, condemned
+        scores([0.0, 0.0, 0.0], 0.9, 0.1), // russia, the speaker
+    ];
+    let rows = every_row(text, &ids, &all);
+    let holders: Vec<(&str, Option<&str>)> = rows
+        .iter()
+        .map(|r| (r.party.as_str(), r.holder.as_deref()))
+        .collect();
+    assert_eq!(
+        holders,
+        [
+            ("israel", Some("other")),
+            ("hamas", Some("other")),
+            ("united_states", Some("russia")),
+            ("russia", None),
+        ]
+    );
+    // Its sponsor named, the call is the sponsor's.
+    let text = "Russia vetoed a United States draft that demanded a ceasefire in Gaza.";
+    let sponsored = [all[0], all[1], scores([0.0, 0.0, 0.0], 0.2, 0.1), all[3]];
+    let rows = every_row(text, &ids, &sponsored);
+    assert_eq!(rows[0].holder.as_deref(), Some("united_states"));
+    // A call of the speaker's own keeps its holder.
+    let text = "Russia called for a ceasefire in Gaza and condemned the American veto.";
+    let rows = every_row(text, &ids, &all);
+    assert_eq!(rows[0].holder.as_deref(), Some("russia"));
 }

@@ -17,7 +17,10 @@ mod attribution;
 mod names;
 
 pub use attribution::{attribution, opens_quotation, quotation_open_after, Attribution};
-pub use names::{introduced_names, names_before, names_by_verb, speaker_names, SPEECH_VERBS};
+pub use names::{
+    headed_by_titled_person, introduced_names, names_before, names_by_verb, speaker_names,
+    titled_speaker, SPEECH_VERBS,
+};
 
 /// Verbs that make their subject the holder of what follows: speech, and the
 /// stance acts themselves.

@@ -123,6 +123,79 @@ pub fn introduced_names(sentence: &str, mention: &Mention) -> Vec<String> {
     }
 }
 
+/// Whether `sentence` opens with a person's name after a title, before any
+/// lowercase word or stop ("South African President Cyril Ramaphosa called
+/// on…", "US Secretary of State Antony Blinken said"): a "he" later in it
+/// is that person, not an earlier sentence's speaker.
+pub fn headed_by_titled_person(sentence: &str) -> bool {
+    let (mut titled, mut named) = (false, false);
+    let mut previous_end = 0;
+    for (start, end, word) in words(sentence) {
+        if !sentence[previous_end..start].trim().is_empty() {
+            break;
+        }
+        previous_end = end;
+        if word == "of" && titled && !named {
+            continue;
+        }
+        if !capitalised(sentence, start) {
+            break;
+        }
+        if TITLES.contains(&word.as_str()) {
+            (titled, named) = (true, false);
+        } else if titled {
+            named = true;
+        }
+    }
+    named
+}
+
+/// Words of a body or an office that speaks for its party ("the Israeli
+/// government said", "Hamas officials told").
+const BODIES: &[&str] = &[
+    "government",
+    "army",
+    "office",
+    "cabinet",
+    "delegation",
+    "mission",
+    "embassy",
+    "administration",
+    "officials",
+    "diplomats",
+    "movement",
+];
+
+/// Whether `mention` speaks through its title or body right after it: a
+/// run of title or body words, then a verb of speech ("the Hamas leader
+/// declared", "Russia's foreign ministry said", "Hamas officials told").
+/// A person's name between ("Israeli Prime Minister Benjamin Netanyahu
+/// said") is [`introduced_names`]' to read.
+pub fn titled_speaker(sentence: &str, mention: &Mention) -> bool {
+    let Some(after) = sentence.get(mention.end..) else {
+        return false;
+    };
+    let after = (after.strip_prefix("'s"))
+        .or_else(|| after.strip_prefix("’s"))
+        .unwrap_or(after);
+    let mut previous_end = 0;
+    let mut titled = false;
+    for (start, end, word) in words(after).into_iter().take(5) {
+        if !after[previous_end..start].trim().is_empty() {
+            return false;
+        }
+        previous_end = end;
+        if SPEECH_VERBS.contains(&word.as_str()) {
+            return titled;
+        }
+        if !(TITLES.contains(&word.as_str()) || BODIES.contains(&word.as_str())) || word == "of" {
+            return false;
+        }
+        titled = true;
+    }
+    false
+}
+
 /// The name after a title at the head of `after` (see [`introduced_names`]).
 fn titled_name(after: &str) -> Vec<String> {
     let mut titled = false;
@@ -288,6 +361,66 @@ mod tests {
             ),
             ["daniel", "hagari"]
         );
+    }
+
+    #[test]
+    fn a_party_speaks_through_its_title_or_body() {
+        for (sentence, name) in [
+            (
+                "Later the Hamas leader declared that the truce was over.",
+                "Hamas",
+            ),
+            (
+                "Russia's foreign ministry said the strikes must stop.",
+                "Russia",
+            ),
+            (
+                "Hamas officials told reporters the talks had stalled.",
+                "Hamas",
+            ),
+            (
+                "The Israeli government stated that it would go on.",
+                "Israeli",
+            ),
+        ] {
+            assert!(
+                titled_speaker(sentence, &mention_of(sentence, name)),
+                "{sentence}"
+            );
+        }
+        for (sentence, name) in [
+            (
+                "Israeli Prime Minister Benjamin Netanyahu said so.",
+                "Israeli",
+            ),
+            ("The Hamas attack, he said, was barbaric.", "Hamas"),
+            ("Hamas said the talks had stalled.", "Hamas"),
+            ("The leader of Hamas said the truce was over.", "Hamas"),
+            ("Washington's envoy to Cairo said so.", "Washington"),
+        ] {
+            assert!(
+                !titled_speaker(sentence, &mention_of(sentence, name)),
+                "{sentence}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_sentence_headed_by_a_titled_person_is_found() {
+        for sentence in [
+            "South African President Cyril Ramaphosa called on the world to act, he said.",
+            "US Secretary of State Antony Blinken said he would return.",
+        ] {
+            assert!(headed_by_titled_person(sentence), "{sentence}");
+        }
+        for sentence in [
+            "He said the President would return.",
+            "The President said he would return.",
+            "Cyril Ramaphosa said he would return.",
+            "On Monday, President Cyril Ramaphosa said he would return.",
+        ] {
+            assert!(!headed_by_titled_person(sentence), "{sentence}");
+        }
     }
 
     #[test]
