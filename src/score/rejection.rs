@@ -9,7 +9,7 @@ use super::speaker::words;
 
 /// Nouns of a ceasefire (with "halt" and "pause", which the war's
 /// diplomacy uses for one: "opposed an immediate halt to the fighting").
-pub(super) const CEASEFIRE_NOUNS: &[&str] = &[
+const CEASEFIRE_NOUNS: &[&str] = &[
     "ceasefire",
     "ceasefires",
     "cease-fire",
@@ -138,22 +138,15 @@ const OTHER_CALLS: &[&str] = &[
 /// the seeds of the next war", but not "would not only save lives"). A
 /// sentence that also urges or appeals is left to the model.
 pub fn ceasefire_rejected(sentence: &str) -> bool {
-    let found: Vec<(usize, usize, String)> = words(sentence)
-        .into_iter()
-        .map(|(start, end, word)| (start, end, word.replace('’', "'")))
-        .collect();
-    let word = |i: usize| found.get(i).map_or("", |w| w.2.as_str());
-    let nouns: Vec<usize> = (0..found.len())
-        .filter(|&i| CEASEFIRE_NOUNS.contains(&word(i)))
-        .collect();
+    let ceasefire_words = CeasefireWords::new(sentence);
+    let CeasefireWords { found, nouns, .. } = &ceasefire_words;
+    let word = |i: usize| ceasefire_words.word(i);
+    let breaks = |from: usize, to: usize| ceasefire_words.breaks(from, to);
     if nouns.is_empty()
         || (found.iter()).any(|w| OTHER_CALLS.iter().any(|call| w.2.starts_with(call)))
     {
         return false;
     }
-    let breaks = |from: usize, to: usize| {
-        sentence[found[from].1..found[to].0].contains([';', ':', '.', '(', '—', '–'])
-    };
     let rejected_before = |noun: usize| {
         (noun.saturating_sub(REACH + 1)..noun).any(|at| {
             let rejection = REJECTION.contains(&word(at))
@@ -177,8 +170,46 @@ pub fn ceasefire_rejected(sentence: &str) -> bool {
         })
     };
     nouns
-        .into_iter()
-        .all(|noun| rejected_before(noun) || judged_harmful(noun))
+        .iter()
+        .all(|&noun| rejected_before(noun) || judged_harmful(noun))
+}
+
+/// A sentence's words, apostrophes straightened, and where its ceasefire
+/// nouns stand: what the word-run readings here and in [`super::vetoed`]
+/// share.
+pub(super) struct CeasefireWords<'a> {
+    sentence: &'a str,
+    /// Each word's byte start and end and its lowercase form.
+    pub found: Vec<(usize, usize, String)>,
+    /// The indexes in `found` of the [`CEASEFIRE_NOUNS`].
+    pub nouns: Vec<usize>,
+}
+
+impl<'a> CeasefireWords<'a> {
+    pub fn new(sentence: &'a str) -> Self {
+        let found: Vec<(usize, usize, String)> = words(sentence)
+            .into_iter()
+            .map(|(start, end, word)| (start, end, word.replace('’', "'")))
+            .collect();
+        let nouns = (0..found.len())
+            .filter(|&i| CEASEFIRE_NOUNS.contains(&found[i].2.as_str()))
+            .collect();
+        CeasefireWords {
+            sentence,
+            found,
+            nouns,
+        }
+    }
+
+    /// The word at `i`; "" past the end.
+    pub fn word(&self, i: usize) -> &str {
+        self.found.get(i).map_or("", |w| w.2.as_str())
+    }
+
+    /// Whether a clause ends between words `from` and `to`.
+    pub fn breaks(&self, from: usize, to: usize) -> bool {
+        self.sentence[self.found[from].1..self.found[to].0].contains([';', ':', '.', '(', '—', '–'])
+    }
 }
 
 #[cfg(test)]

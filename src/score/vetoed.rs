@@ -7,8 +7,7 @@
 //! deplores the veto ("Russia slams US veto on Gaza ceasefire": Russia
 //! holds the condemnation, the draft's sponsors the call).
 
-use super::rejection::CEASEFIRE_NOUNS;
-use super::speaker::words;
+use super::rejection::CeasefireWords;
 use crate::types::Mention;
 
 /// Words of a veto or a block.
@@ -59,17 +58,10 @@ const VENUES: &[&str] = &["council", "assembly"];
 /// United States draft", "US-drafted", "drafted by the U.S."); `None`
 /// when the sentence makes or reports any other call.
 pub fn vetoed_call(sentence: &str, mentions: &[&[Mention]]) -> Option<Option<usize>> {
-    let found: Vec<(usize, usize, String)> = words(sentence)
-        .into_iter()
-        .map(|(start, end, word)| (start, end, word.replace('’', "'")))
-        .collect();
-    let word = |i: usize| found.get(i).map_or("", |w| w.2.as_str());
-    let nouns: Vec<usize> = (0..found.len())
-        .filter(|&i| CEASEFIRE_NOUNS.contains(&word(i)))
-        .collect();
-    let breaks = |from: usize, to: usize| {
-        sentence[found[from].1..found[to].0].contains([';', ':', '.', '(', '—', '–'])
-    };
+    let ceasefire_words = CeasefireWords::new(sentence);
+    let CeasefireWords { found, nouns, .. } = &ceasefire_words;
+    let word = |i: usize| ceasefire_words.word(i);
+    let breaks = |from: usize, to: usize| ceasefire_words.breaks(from, to);
     // The text whose demand the noun is, found from the veto before it.
     let vetoed_text = |noun: usize| -> Option<usize> {
         (noun.saturating_sub(TEXT_REACH + DEMAND_REACH + 2)..noun)
@@ -94,7 +86,7 @@ pub fn vetoed_call(sentence: &str, mentions: &[&[Mention]]) -> Option<Option<usi
         .map(|&n| vetoed_text(n))
         .collect::<Option<_>>()?;
     let &first_text = texts.first()?;
-    Some(sponsor(sentence, &found, first_text, mentions))
+    Some(sponsor(sentence, found, first_text, mentions))
 }
 
 /// The party named as the author of the text at word `text`: right before
