@@ -475,7 +475,7 @@ fn render_dev_details(card: &ModelCard, md: &mut String) {
         md.push_str(&format!("| {predicted} | {gold} |\n"));
     }
     md.push_str(&format!(
-        "\n## Behaviour suite\n\n`tests/behaviour/suite.toml` ({} cases from the guidelines' templates, written before this model was trained; nothing was chosen on it): share of cases fully right (every party's labels and the holder).\n\n{}",
+        "\n## Behaviour suite\n\n`tests/behaviour/suite.toml` ({} cases from the guidelines' templates, written before this model was trained but for the ones the suite's comments say were added later with a rule; nothing was chosen on it): share of cases fully right (every party's labels and the holder).\n\n{}",
         card.behaviour.cases,
         behaviour::render(&card.behaviour)
     ));
