@@ -86,7 +86,13 @@ pub fn vetoed_call(sentence: &str, mentions: &[&[Mention]]) -> Option<Option<usi
         .map(|&n| vetoed_text(n))
         .collect::<Option<_>>()?;
     let &first_text = texts.first()?;
-    Some(sponsor(sentence, found, first_text, mentions))
+    // "veto on Gaza ceasefire" names no text, so no author of one.
+    let named_text = TEXTS.contains(&word(first_text));
+    Some(
+        named_text
+            .then(|| sponsor(sentence, found, first_text, mentions))
+            .flatten(),
+    )
 }
 
 /// The party named as the author of the text at word `text`: right before
@@ -181,6 +187,8 @@ mod tests {
         }
         let venue = "The US vetoed a UN Security Council draft demanding a ceasefire.";
         assert_eq!(call(venue, &["US", "UN Security Council"]), Some(None));
+        let no_text = "Officials slam the US veto on Israel ceasefire";
+        assert_eq!(call(no_text, &["US", "Israel"]), Some(None));
     }
 
     #[test]
