@@ -7,7 +7,9 @@ use super::holder::{HolderTracker, SentenceEvidence, OTHER};
 use super::{condemnation, rules, speaker, vetoed};
 use super::{RequestScores, ScoreRequest, Scorer};
 use crate::parties::{PartyMatcher, PartySet};
-use crate::types::{round_score, Article, LabelScores, Mention, ScoreRow, SentenceSpan, LABELS};
+use crate::types::{
+    round_score, Article, LabelScores, Mention, ScoreRow, SentenceSpan, CEASEFIRE, LABELS,
+};
 
 /// One party to score in one sentence.
 #[derive(Debug, Clone, PartialEq)]
@@ -152,19 +154,27 @@ pub fn scored_rows(
         sentence_evidence.quotation |= inside_quotation;
         inside_quotation = speaker::quotation_open_after(text, inside_quotation);
         let holder = tracker.decide(&sentence_evidence);
-        // A call that is only a vetoed draft's demand is its sponsors', the
-        // sentence's speaker holding what else it says ([`vetoed`]).
-        let draft_holder = vetoed::vetoed_call(text, &sentence.mentions()).map(|sponsor| {
-            sponsor
-                .map(|at| &parties.parties[sentence.targets[at].party])
-                .filter(|party| party.holder)
-                .map_or(OTHER.to_string(), |party| party.id.clone())
-        });
         let sentence_scores = rules::after_model(text, sentence, sentence_scores, scorer, parties);
-        for (target, s) in sentence.targets.iter().zip(&sentence_scores) {
-            let labels = scorer.labels_for(&s.labels);
+        let labels: Vec<Vec<String>> = (sentence_scores.iter())
+            .map(|s| scorer.labels_for(&s.labels))
+            .collect();
+        let call_only = |labels: &[String]| labels == [LABELS[CEASEFIRE]];
+        // A call that is only a vetoed draft's demand is its sponsors', the
+        // sentence's speaker holding what else it says ([`vetoed`]); read
+        // only where a row is such a call (most sentences have none: no
+        // word scan).
+        let draft_holder = (labels.iter().any(|l| call_only(l)))
+            .then(|| vetoed::vetoed_call(text, &sentence.mentions()))
+            .flatten()
+            .map(|sponsor| {
+                sponsor
+                    .map(|at| &parties.parties[sentence.targets[at].party])
+                    .filter(|party| party.holder)
+                    .map_or(OTHER.to_string(), |party| party.id.clone())
+            });
+        for ((target, s), labels) in sentence.targets.iter().zip(&sentence_scores).zip(labels) {
             let holder = match &draft_holder {
-                Some(sponsors) if labels == [LABELS[2]] => sponsors,
+                Some(sponsors) if call_only(&labels) => sponsors,
                 _ => &holder,
             };
             if keep == Keep::Published && target.mentions.is_empty() && labels.is_empty() {
