@@ -33,6 +33,26 @@ fn every_row(text: &str, ids: &[&str], all: &[RequestScores]) -> Vec<ScoreRow> {
     article_rows(&article, &sentences, all, &scorer, &parties, Keep::All)
 }
 
+/// The published rows of the article [`sentences_of`] makes, scored `all`
+/// by a stub model (thresholds 0.5).
+fn published_rows(
+    text: &str,
+    spans: &[(usize, usize)],
+    ids: &[&str],
+    all: &[RequestScores],
+) -> Vec<ScoreRow> {
+    let (article, sentences, parties) = sentences_of(text, spans, ids);
+    let scorer = testing::scorer(vec![0.0; 5], [1.0; 3]);
+    article_rows(
+        &article,
+        &sentences,
+        all,
+        &scorer,
+        &parties,
+        Keep::Published,
+    )
+}
+
 fn article(text: &str) -> Article {
     Article {
         id: "a".into(),
@@ -487,8 +507,6 @@ fn a_quotation_left_open_goes_on_until_the_paragraph_ends() {
     assert_eq!(&text[44..70], "We call on Israel to stop.");
     assert_eq!(&text[72..89], "Israel must stop.");
     let spans = [(0, 43), (44, 70), (72, 89)];
-    let (article, sentences, parties) = sentences_of(text, &spans, &["israel", "russia"]);
-    let scorer = testing::scorer(vec![0.0; 5], [1.0; 3]);
     let all = [
         scores([0.9, 0.0, 0.0], 0.1, 0.1), // israel, condemned
         scores([0.0, 0.0, 0.0], 0.9, 0.1), // russia, the speaker
@@ -497,14 +515,7 @@ fn a_quotation_left_open_goes_on_until_the_paragraph_ends() {
         scores([0.0, 0.0, 0.9], 0.1, 0.9), // israel, in the article's own voice
         scores([0.0, 0.0, 0.0], 0.0, 0.9), // russia, implicit
     ];
-    let rows = article_rows(
-        &article,
-        &sentences,
-        &all,
-        &scorer,
-        &parties,
-        Keep::Published,
-    );
+    let rows = published_rows(text, &spans, &["israel", "russia"], &all);
     let holders: Vec<(usize, Option<&str>)> = rows
         .iter()
         .filter(|r| r.party == "israel")
@@ -549,8 +560,6 @@ fn a_person_introduced_with_their_party_speaks_for_it_by_surname() {
     let text = "Senior Hamas official Karim Nasser spoke in Beirut. Nasser said Israel must end the siege.";
     assert_eq!(&text[52..90], "Nasser said Israel must end the siege.");
     let spans = [(0, 51), (52, 90)];
-    let (article, sentences, parties) = sentences_of(text, &spans, &["israel", "hamas"]);
-    let scorer = testing::scorer(vec![0.0; 5], [1.0; 3]);
     // The model names no holder in the second sentence: Hamas is not named there.
     let all = [
         scores([0.0, 0.0, 0.0], 0.0, 0.1), // israel, implicit
@@ -558,14 +567,7 @@ fn a_person_introduced_with_their_party_speaks_for_it_by_surname() {
         scores([0.9, 0.0, 0.0], 0.0, 0.1), // israel, condemned by Nasser
         scores([0.0, 0.0, 0.0], 0.0, 0.1), // hamas, implicit
     ];
-    let rows = article_rows(
-        &article,
-        &sentences,
-        &all,
-        &scorer,
-        &parties,
-        Keep::Published,
-    );
+    let rows = published_rows(text, &spans, &["israel", "hamas"], &all);
     let condemned: Vec<(&str, Option<&str>)> = rows
         .iter()
         .filter(|r| !r.labels.is_empty())
