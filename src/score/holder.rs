@@ -61,10 +61,11 @@ pub struct SentenceEvidence<'a> {
     /// Name words, lowercased, in a speaker's place ("Wang said"): a
     /// person an earlier sentence introduced speaks for their party.
     pub speaker_names: Vec<String>,
-    /// A party named right before a speech or stance verb ("Lavrov said",
-    /// "the United States condemned") or right after a quotation's "said":
-    /// the speaker by the narrowest surface reading, which holds without
-    /// the model's say.
+    /// A party named right before a verb of speech ("Lavrov said"; not an
+    /// act, "the United States vetoed"), or before its title or body and
+    /// such a verb ("the Hamas leader declared"), or right after a
+    /// quotation's "said": the speaker by the narrowest surface reading,
+    /// which holds without the model's say.
     pub named_speaker: Option<&'a str>,
     /// The sentence opens with a person's name after a title ("South
     /// African President Cyril Ramaphosa called on…"): its "he" is that

@@ -285,8 +285,8 @@ fn evidence<'a>(
             .find(|t| {
                 t.mentions.iter().any(|m| {
                     let last = m.text.split_whitespace().last().unwrap_or("");
-                    speech_names.iter().any(|n| *n == last.to_lowercase())
-                        || speaker::titled_speaker(text, m)
+                    let last = last.to_lowercase();
+                    speech_names.contains(&last) || speaker::titled_speaker(text, m)
                 })
             })
             .map(|t| parties.parties[t.party].id.as_str()),

@@ -18,8 +18,8 @@ mod names;
 
 pub use attribution::{attribution, opens_quotation, quotation_open_after, Attribution};
 pub use names::{
-    headed_by_titled_person, introduced_names, names_before, names_by_verb, speaker_names,
-    titled_speaker, SPEECH_VERBS,
+    headed_by_titled_person, introduced_names, names_before, names_by_verb, titled_speaker,
+    SPEECH_VERBS,
 };
 
 /// Verbs that make their subject the holder of what follows: speech, and the

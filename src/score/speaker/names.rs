@@ -268,13 +268,6 @@ fn apposed_name(before: &str, after: &str) -> Vec<String> {
     words[first..k].iter().map(|w| w.2.clone()).collect()
 }
 
-/// The name words, lowercased, in a speaker's place in `sentence`: right
-/// before one of `verbs` ("Wang said", "Hamdan also told"), or right after
-/// a quotation's "said" ("…," said Hamdan).
-pub fn speaker_names(sentence: &str, verbs: &[&str]) -> Vec<String> {
-    names_before(&names_by_verb(sentence), verbs)
-}
-
 /// The names of [`names_by_verb`] that one of `verbs` puts in place.
 pub fn names_before(names: &[(String, String)], verbs: &[&str]) -> Vec<String> {
     (names.iter())
@@ -283,9 +276,11 @@ pub fn names_before(names: &[(String, String)], verbs: &[&str]) -> Vec<String> {
         .collect()
 }
 
-/// Each name word in a speaker's place (see [`speaker_names`]) with the
-/// verb that puts it there, for the verbs of [`SPEAKER_VERBS`] and
-/// [`SPEECH_VERBS`] alike: one scan of the sentence serves both lists.
+/// Each name word, lowercased, in a speaker's place in `sentence` with the
+/// verb that puts it there: right before the verb ("Wang said", "Hamdan
+/// also told"), or right after a quotation's "said" ("…," said Hamdan);
+/// for the verbs of [`SPEAKER_VERBS`] and [`SPEECH_VERBS`] alike: one scan
+/// of the sentence serves both lists.
 pub fn names_by_verb(sentence: &str) -> Vec<(String, String)> {
     let words = words(sentence);
     let adjacent = |a: usize, b: usize| sentence[words[a].1..words[b].0].trim().is_empty();
@@ -326,6 +321,11 @@ pub fn names_by_verb(sentence: &str) -> Vec<(String, String)> {
 mod tests {
     use super::*;
     use crate::score::testing::mention_of;
+
+    /// The names one of `verbs` puts in a speaker's place.
+    fn speaker_names(sentence: &str, verbs: &[&str]) -> Vec<String> {
+        names_before(&names_by_verb(sentence), verbs)
+    }
 
     fn introduced(sentence: &str, name: &str) -> Vec<String> {
         introduced_names(sentence, &mention_of(sentence, name))
