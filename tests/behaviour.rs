@@ -13,11 +13,13 @@ use stance::parties::PartySet;
 use stance::score::Scorer;
 
 /// Share of fully right cases the default model must keep on the suite: it
-/// measured 0.961 (model card); the floor leaves room for a retrain's noise.
-const SUITE_FLOOR: f64 = 0.93;
+/// measured 0.913 (model card: 0.972 on the 499 cases before the 124 that
+/// the credited-source and renounced-force rules brought, which score
+/// 0.677); the floor leaves room for a retrain's noise.
+const SUITE_FLOOR: f64 = 0.88;
 
-/// The same on the paraphrase set: it measured 0.765.
-const PARAPHRASE_FLOOR: f64 = 0.73;
+/// The same on the paraphrase set: it measured 0.854.
+const PARAPHRASE_FLOOR: f64 = 0.82;
 
 fn check(name: &str, path: &str, floor: f64) {
     let model = std::env::var("STANCE_TEST_MODEL").ok();

@@ -1,5 +1,6 @@
 //! Renouncing force, read from the surface: "the conflict cannot be solved
-//! by force", "there is no military solution". The guidelines count it as a
+//! by force", "force cannot settle this conflict", "it can only be resolved
+//! by political means", "there is no military solution". The guidelines count it as a
 //! ceasefire call ("renouncing force ('cannot be solved by force')") with no
 //! addressee, so its targets are the belligerents; the model, which learnt
 //! calls from their verbs ("called for", "urged"), misses a call made as a
@@ -17,21 +18,58 @@ const NEGATED: &[&str] = &[
     "cannot", "can't", "not", "never", "won't", "couldn't", "wouldn't",
 ];
 
+/// The same verbs in the active voice, with force as their subject ("force
+/// cannot settle this conflict").
+const SETTLE_ACTIVE: &[&str] = &["solve", "resolve", "settle", "end", "win", "decide"];
+
+/// Words that may stand between force and the negated verb ("will never
+/// resolve"); "alone" may not (force alone is not renounced).
+const AUXILIARIES: &[&str] = &["will", "would", "can", "could", "does", "do", "did", "ever"];
+
 /// Means of force after them ("by force", "militarily", "by arms").
 const FORCE: &[&str] = &["force", "militarily", "arms", "weapons", "bombs"];
 
+/// The means a conflict "can only be resolved" by, when that renounces
+/// force ("through political and diplomatic means", "by negotiations").
+const PEACEFUL: &[&str] = &[
+    "political",
+    "politically",
+    "diplomatic",
+    "diplomatically",
+    "diplomacy",
+    "peaceful",
+    "peacefully",
+    "negotiation",
+    "negotiations",
+    "dialogue",
+];
+
 /// Whether `sentence` renounces force toward the war: a negated settling
 /// by force ("cannot be solved by force", "will never be won militarily"),
-/// not force "alone" (a call for more than force is no call to stop), or
-/// "no (purely) military solution".
+/// not force "alone" (a call for more than force is no call to stop); the
+/// same with force as the subject ("force cannot settle this conflict"); a
+/// settling "only" by peaceful means ("can only be resolved through
+/// political and diplomatic means"; not "only militarily"); or "no (purely)
+/// military solution".
 pub fn renounces_force(sentence: &str) -> bool {
     let words = lowercase_words(sentence);
     let word = |i: usize| words.get(i).map_or("", String::as_str);
+    let negated_before = |at: usize| (at.saturating_sub(3)..at).any(|i| NEGATED.contains(&word(i)));
     (0..words.len()).any(|at| {
         if SETTLE.contains(&word(at)) {
-            let negated = (at.saturating_sub(3)..at).any(|i| NEGATED.contains(&word(i)));
             let force = (at + 1..at + 4).find(|&i| FORCE.contains(&word(i)));
-            negated && force.is_some_and(|i| word(i + 1) != "alone")
+            let only = (at.saturating_sub(3)..at).any(|i| word(i) == "only");
+            let peaceful = (at + 1..at + 4).any(|i| PEACEFUL.contains(&word(i)));
+            (negated_before(at) && force.is_some_and(|i| word(i + 1) != "alone"))
+                || (only && peaceful)
+        } else if SETTLE_ACTIVE.contains(&word(at)) {
+            // "force cannot settle", "weapons will never resolve": force
+            // right before the negation, the verb right after it.
+            let subject = (at.saturating_sub(4)..at).find(|&i| FORCE.contains(&word(i)));
+            subject.is_some_and(|i| {
+                (i + 1..at).all(|j| NEGATED.contains(&word(j)) || AUXILIARIES.contains(&word(j)))
+                    && negated_before(at)
+            })
         } else {
             // "no military solution", "no purely military solution".
             word(at) == "no"
@@ -53,6 +91,10 @@ mod tests {
             "He stressed that there is no military solution to the conflict.",
             "There can be no purely military solution, she said.",
             "The crisis can't be resolved through force of arms.",
+            "Force cannot settle this conflict, which is now 75 years old.",
+            "Weapons will never resolve the dispute, the minister said.",
+            "The conflict can only be resolved through political and diplomatic means.",
+            "He said the crisis could only be settled by negotiations.",
         ] {
             assert!(renounces_force(s), "{s}");
         }
@@ -66,6 +108,11 @@ mod tests {
             "The talks were not solved quickly.",
             "He said the matter was solved by diplomacy.",
             "Netanyahu vowed to use force.",
+            "The war can only be won militarily, he said.",
+            "Force alone will not end the threat, so diplomacy must follow.",
+            "The army said force would end the siege.",
+            "Only diplomacy, he said, was discussed at the meeting.",
+            "Hamas said the use of force cannot be ruled out.",
         ] {
             assert!(!renounces_force(s), "{s}");
         }

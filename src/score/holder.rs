@@ -71,6 +71,12 @@ pub struct SentenceEvidence<'a> {
     /// African President Cyril Ramaphosa called on…"): its "he" is that
     /// person, not an earlier sentence's speaker.
     pub titled_person: bool,
+    /// A party the sentence credits what it says to ("according to the
+    /// IDF", "in Israel's view") or names as the one who condemns in a
+    /// passive ("Russia was condemned by the Israeli Foreign Ministry"):
+    /// it holds the stance before the model's say, which in such sentences
+    /// leans to the party named first (the target).
+    pub credited: Option<&'a str>,
 }
 
 /// The holder decision, carried through an article so pronoun speakers
@@ -112,12 +118,14 @@ impl HolderTracker {
                 .filter(|(_, holds, _)| holds.is_some_and(|p| p >= SPEAKER_FALLBACK))
                 .map(|(id, _, _)| id.to_string())
         };
+        let credited = sentence.credited.map(str::to_string);
         let named = if has_model {
-            model_party
+            credited
+                .or(model_party)
                 .or_else(speaker_fallback)
                 .or_else(|| sentence.named_speaker.map(str::to_string))
         } else {
-            rule_party.clone()
+            credited.or_else(|| rule_party.clone())
         }
         .or_else(|| introduced_speaker.clone());
         if let Some(party) = named {
@@ -183,7 +191,33 @@ mod tests {
             speaker_names: Vec::new(),
             named_speaker: None,
             titled_person: false,
+            credited: None,
         }
+    }
+
+    #[test]
+    fn a_credited_source_holds_over_the_model() {
+        let mut t = HolderTracker::default();
+        // "Russia was condemned by the Israeli Foreign Ministry for
+        // inviting Hamas": the model leans to Russia, named first.
+        let mut s = evidence(
+            vec![
+                ("russia", Some(0.8), false),
+                ("israel", Some(0.3), true),
+                ("hamas", Some(0.1), false),
+            ],
+            Some(0.1),
+            Attribution::None,
+        );
+        s.credited = Some("israel");
+        assert_eq!(t.decide(&s), "israel");
+        // and is the speaker a later "he said" means
+        let next = evidence(
+            vec![("hamas", Some(0.1), false)],
+            Some(0.1),
+            Attribution::Pronoun,
+        );
+        assert_eq!(t.decide(&next), "israel");
     }
 
     #[test]

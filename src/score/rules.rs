@@ -7,14 +7,15 @@
 
 use super::rows::{SentenceTargets, Target};
 use super::support::{self, Defence};
-use super::{addressee, condemnation, exclusion, force, victim};
+use super::{addressee, condemnation, exclusion, force, speaker, victim};
 use super::{RequestScores, Scorer};
 use crate::parties::PartySet;
-use crate::types::{round_score, LabelScores, CEASEFIRE, CONDEMN, SUPPORT};
+use crate::types::{round_score, LabelScores, Mention, CEASEFIRE, CONDEMN, SUPPORT};
 
 /// A sentence's scores after every rule, in order: the addressee rule,
 /// renounced force, the victim rule, the object of a condemnation, the
-/// object of support, the exclusions, the belligerents.
+/// object of support, the credited source, the exclusions, the
+/// belligerents.
 pub fn after_model(
     text: &str,
     sentence: &SentenceTargets,
@@ -28,6 +29,7 @@ pub fn after_model(
     victim_rule(text, sentence, &mut scores, scorer);
     condemnation_rule(text, sentence, &mut scores, scorer, parties);
     support_rule(text, sentence, &mut scores, scorer, parties);
+    source_rule(text, sentence, &mut scores, scorer);
     exclusion_rule(text, sentence, &mut scores, scorer);
     belligerent_rule(sentence, &mut scores, scorer, parties);
     scores
@@ -272,6 +274,33 @@ fn support_rule(
     take_label_where(sentence, scores, scorer, CONDEMN, |target| {
         defence(target) == Some(Defence::Cleared) || praised(target)
     });
+}
+
+/// Whether `mention` names the source the sentence is credited to
+/// ([`speaker::credited_source`]: "according to the IDF", "in Israel's
+/// view") or the one who condemns in a passive
+/// ([`condemnation::condemning_agent`]: "condemned by the Israeli Foreign
+/// Ministry"): the holder of what the sentence says, not its target.
+pub(super) fn source_of(text: &str, mention: &Mention) -> bool {
+    speaker::credited_source(text, mention) || condemnation::condemning_agent(text, mention)
+}
+
+/// A party named only as the sentence's source ([`source_of`]) holds its
+/// stance and is not its target (the guidelines' holder and target): its
+/// condemn and support labels go ("In Israel's view, the attacks by Hamas
+/// are a crime" condemns Hamas, not Israel). Its ceasefire label stays: an
+/// unaddressed call targets the belligerents, the caller among them.
+fn source_rule(
+    text: &str,
+    sentence: &SentenceTargets,
+    scores: &mut [RequestScores],
+    scorer: &Scorer,
+) {
+    let source_only = |target: &Target| {
+        !target.mentions.is_empty() && target.mentions.iter().all(|m| source_of(text, m))
+    };
+    take_label_where(sentence, scores, scorer, CONDEMN, source_only);
+    take_label_where(sentence, scores, scorer, SUPPORT, source_only);
 }
 
 /// The guidelines' do-not-label and turned-around cases

@@ -292,6 +292,12 @@ fn evidence<'a>(
             .map(|t| parties.parties[t.party].id.as_str()),
         speaker_names,
         titled_person: speaker::headed_by_titled_person(text),
+        credited: sentence
+            .targets
+            .iter()
+            .filter(|t| parties.parties[t.party].holder)
+            .find(|t| t.mentions.iter().any(|m| rules::source_of(text, m)))
+            .map(|t| parties.parties[t.party].id.as_str()),
     }
 }
 

@@ -4,6 +4,7 @@
 //! speakers from the article's earlier sentences.
 
 use super::{words, PRONOUNS, SPEAKER_VERBS};
+use crate::types::Mention;
 
 /// Words after "the" that name a speaker by office ("the minister said").
 const OFFICES: &[&str] = &[
@@ -35,6 +36,13 @@ const OFFICES: &[&str] = &[
 const NOUN_FORMS: &[&str] = &[
     "calls", "demands", "claims", "notes", "states", "voices", "support", "appeals", "pledges",
     "thanks", "vows",
+];
+
+/// Determiners: a participle after one is an adjective ("the declared
+/// goal"). Not "that", which also opens a clause ("a statement that
+/// condemned …").
+const DETERMINERS: &[&str] = &[
+    "the", "a", "an", "its", "their", "our", "his", "her", "this", "these", "those",
 ];
 
 /// Words before a noun, never before its verb (with any possessive,
@@ -165,7 +173,10 @@ pub fn attribution(sentence: &str) -> Attribution {
         let noun = NOUN_FORMS.contains(&word.as_str())
             && before(1)
                 .is_none_or(|w| NOUN_CUES.contains(&w) || w.ends_with("'s") || w.ends_with("’s"));
-        if !SPEAKER_VERBS.contains(&word.as_str()) || name || noun {
+        // "the recognised framework", "its stated aim": a participle after
+        // a determiner is an adjective, no one speaking.
+        let adjective = word.ends_with("ed") && before(1).is_some_and(|w| DETERMINERS.contains(&w));
+        if !SPEAKER_VERBS.contains(&word.as_str()) || name || noun || adjective {
             continue;
         }
         named = true;
@@ -189,9 +200,116 @@ pub fn attribution(sentence: &str) -> Attribution {
     }
 }
 
+/// Nouns of a source's text that "according to" may name before its author
+/// ("according to a Monday statement by Hamas").
+const SOURCE_NOUNS: &[&str] = &["statement", "readout", "report", "communique", "transcript"];
+
+/// Whether `mention` (offsets relative to `sentence`) is the source the
+/// sentence credits its content to: "according to (the) X", "according to
+/// a statement by X", "in X's view" (or words, opinion, assessment). What
+/// the sentence says is then X's, whoever else it names or whatever a
+/// party named in it would hold elsewhere ("In Israel's view, inviting
+/// Hamas to Moscow is an obscene step" is not Russia's stance).
+pub fn credited_source(sentence: &str, mention: &Mention) -> bool {
+    let (Some(before), Some(after)) = (sentence.get(..mention.start), sentence.get(mention.end..))
+    else {
+        return false;
+    };
+    let text_before = before;
+    let before = words(before);
+    let mut back = before.iter().rev().map(|w| w.2.as_str()).peekable();
+    let the = back.next_if_eq(&"the").is_some();
+    let back: Vec<&str> = back.take(7).collect();
+    // Where "according" stands, counted back from the mention (after "the").
+    let according_at =
+        |i: usize| back.get(i) == Some(&"to") && back.get(i + 1) == Some(&"according");
+    let according = if according_at(0) {
+        Some(1)
+    } else if matches!(back.first(), Some(&("by" | "from" | "of")))
+        && back.get(1).is_some_and(|w| SOURCE_NOUNS.contains(w))
+    {
+        (2..5).find(|&i| according_at(i)).map(|i| i + 1)
+    } else {
+        None
+    };
+    // It credits the whole sentence only from its head ("According to the
+    // IDF, …") or its tail ("…, according to Hamas."); inside, it credits a
+    // clause ("a blast which according to Hamas killed hundreds").
+    let according = according.is_some_and(|back_at| {
+        let at = before.len() - usize::from(the) - 1 - back_at;
+        let head = at == 0;
+        let tail = text_before[..before[at].0].trim_end().ends_with(',') && words(after).len() <= 2;
+        head || tail
+    });
+    // "in Israel's view": the possessive may end the mention or follow it.
+    let rest = ["'s", "’s", "'", "’"]
+        .iter()
+        .find_map(|p| after.strip_prefix(p))
+        .unwrap_or(after);
+    let view = back.first() == Some(&"in")
+        && before.len() == usize::from(the) + 1
+        && words(rest).first().is_some_and(|w| {
+            w.0 == rest.len() - rest.trim_start().len() && VIEW_NOUNS.contains(&w.2.as_str())
+        });
+    according || view
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn credited_sources() {
+        let credited = |sentence: &str, name: &str| {
+            let start = sentence.find(name).unwrap();
+            let mention = Mention {
+                text: name.to_string(),
+                start,
+                end: start + name.len(),
+            };
+            credited_source(sentence, &mention)
+        };
+        assert!(credited("According to the IDF, Hamas is to blame.", "IDF"));
+        assert!(credited(
+            "The truce is a trap, according to Hamas.",
+            "Hamas"
+        ));
+        assert!(credited(
+            "According to a Monday statement by Hamas, Haniyeh accepted the proposal.",
+            "Hamas"
+        ));
+        assert!(credited(
+            "In Israel's view, the visit backs terror.",
+            "Israel"
+        ));
+        assert!(credited(
+            "In Israel’s view, the visit backs terror.",
+            "Israel’s"
+        ));
+        assert!(credited("In Hamas' words, the war is a crime.", "Hamas"));
+        assert!(!credited("Israel said the visit backs terror.", "Israel"));
+        assert!(!credited(
+            "According to Qatar, Israel and Hamas agreed.",
+            "Israel"
+        ));
+        assert!(!credited("In Gaza, Israel's strikes went on.", "Gaza"));
+        assert!(!credited("In Israel, views differ.", "Israel"));
+        assert!(!credited("A report by Hamas was cited.", "Hamas"));
+        // inside the sentence it credits a clause, not the sentence
+        assert!(!credited(
+            "Biden spoke of the blast, which according to Hamas killed hundreds, with anger.",
+            "Hamas"
+        ));
+        assert!(!credited(
+            "He said that in Israel's view the visit backs terror.",
+            "Israel"
+        ));
+        assert!(credited("“In the IDF's view, the raid was lawful.", "IDF"));
+        assert!(credited(
+            "The raid was lawful, according to the IDF.",
+            "IDF"
+        ));
+    }
 
     #[test]
     fn attribution_kinds() {
@@ -231,6 +349,14 @@ mod tests {
         assert_eq!(
             attribution("The minister states that the United States erred."),
             Attribution::Pronoun
+        );
+        assert_eq!(
+            attribution("It rests on the recognised legal framework and its stated aims."),
+            Attribution::None
+        );
+        assert_eq!(
+            attribution("It was a statement that condemned the raid."),
+            Attribution::Named
         );
         assert_eq!(
             attribution("Calls for a ceasefire grew louder after the strike."),

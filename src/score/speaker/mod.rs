@@ -16,7 +16,9 @@ use crate::types::Mention;
 mod attribution;
 mod names;
 
-pub use attribution::{attribution, opens_quotation, quotation_open_after, Attribution};
+pub use attribution::{
+    attribution, credited_source, opens_quotation, quotation_open_after, Attribution,
+};
 pub use names::{
     headed_by_titled_person, introduced_names, names_before, names_by_verb, titled_speaker,
     SPEECH_VERBS,
