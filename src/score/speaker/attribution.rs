@@ -257,18 +257,12 @@ pub fn credited_source(sentence: &str, mention: &Mention) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::score::testing::mention_of;
 
     #[test]
     fn credited_sources() {
-        let credited = |sentence: &str, name: &str| {
-            let start = sentence.find(name).unwrap();
-            let mention = Mention {
-                text: name.to_string(),
-                start,
-                end: start + name.len(),
-            };
-            credited_source(sentence, &mention)
-        };
+        let credited =
+            |sentence: &str, name: &str| credited_source(sentence, &mention_of(sentence, name));
         assert!(credited("According to the IDF, Hamas is to blame.", "IDF"));
         assert!(credited(
             "The truce is a trap, according to Hamas.",
