@@ -96,7 +96,7 @@ enum Item {
 /// (a new column, another holder rule), so that `--resume` never splices
 /// rows of two program versions.
 const ROW_FORMAT: &str =
-    "rows/10 (holder, with the source a sentence credits (according to, in X's view, condemned by), quotations (also run on from the sentence before), pronoun and group speakers (a titled person heading the sentence), people introduced with their party, speakers named or titled before a speech verb, the speaker fallback, and a vetoed draft's call held by its sponsors; the addressee (reaching the parties addressed with), renounced force (active, and only by peaceful means), victim, condemnation (with passives, laid blame, coordinated objects, the one condemning, unnamed acts and charges), support (with causes), source, exclusion (with rejected ceasefires) and belligerent rules)";
+    "rows/10 (holder, with the source a sentence credits (according to, in X's view, condemned by), quotations (also run on from the sentence before), pronoun and group speakers (a titled person heading the sentence), people introduced with their party, speakers named or titled before a speech verb, the speaker fallback, and a vetoed draft's call held by its sponsors; the addressee (reaching the parties addressed with), renounced force (active, and only by peaceful means), victim, condemnation (with passives, laid blame, coordinated objects, the one condemning, unnamed acts and charges), support (with causes), source, denied condemnation, exclusion (with rejected ceasefires) and belligerent rules)";
 
 /// Digest of what decides the output, so `--resume` refuses to mix runs:
 /// `inputs=… model=… parties=… format=…`, each part a short SHA-256, so that

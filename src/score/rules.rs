@@ -14,8 +14,8 @@ use crate::types::{round_score, LabelScores, Mention, CEASEFIRE, CONDEMN, SUPPOR
 
 /// A sentence's scores after every rule, in order: the addressee rule,
 /// renounced force, the victim rule, the object of a condemnation, the
-/// object of support, the credited source, the exclusions, the
-/// belligerents.
+/// object of support, the credited source, a denied condemnation, the
+/// exclusions, the belligerents.
 pub fn after_model(
     text: &str,
     sentence: &SentenceTargets,
@@ -30,6 +30,7 @@ pub fn after_model(
     condemnation_rule(text, sentence, &mut scores, scorer, parties);
     support_rule(text, sentence, &mut scores, scorer, parties);
     source_rule(text, sentence, &mut scores, scorer);
+    denial_rule(text, sentence, &mut scores, scorer);
     exclusion_rule(text, sentence, &mut scores, scorer);
     belligerent_rule(sentence, &mut scores, scorer, parties);
     scores
@@ -301,6 +302,21 @@ fn source_rule(
     };
     take_label_where(sentence, scores, scorer, CONDEMN, source_only);
     take_label_where(sentence, scores, scorer, SUPPORT, source_only);
+}
+
+/// A party named only as the object of a condemnation the sentence denies,
+/// with no one complaining of it ([`condemnation::denied_without_complaint`]:
+/// "America has never condemned Israel"), is not condemned: the guidelines
+/// give no condemnation to an actor that fails to condemn.
+fn denial_rule(
+    text: &str,
+    sentence: &SentenceTargets,
+    scores: &mut [RequestScores],
+    scorer: &Scorer,
+) {
+    take_label_where(sentence, scores, scorer, CONDEMN, |target| {
+        condemnation::denied_without_complaint(text, &target.mentions)
+    });
 }
 
 /// The guidelines' do-not-label and turned-around cases

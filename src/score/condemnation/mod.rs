@@ -12,8 +12,10 @@ use super::speaker::{capitalised, words};
 use crate::types::Mention;
 
 mod charge;
+mod denied;
 pub use charge::levels_charge;
 pub(super) use charge::CHARGE_NOUNS;
+pub use denied::denied_without_complaint;
 
 /// Word beginnings of verbs and nouns of condemnation ("condemned",
 /// "condemnation", "accused", "blamed", "criticised", "decried").
@@ -147,6 +149,9 @@ pub(super) const NEGATION: &[&str] = &[
     "declining",
     "refrained",
     "refrains",
+    "avoided",
+    "avoids",
+    "avoiding",
     "yet",
     "short",
     "without",
@@ -194,9 +199,23 @@ pub fn condemned_object(sentence: &str, mention: &Mention) -> bool {
 /// further than the name ("… Hamas and Israel vowed revenge" is a new
 /// clause).
 fn object_after_condemnation(sentence: &str, mention: &Mention) -> bool {
-    let Some(before) = words_before(sentence, mention) else {
-        return false;
-    };
+    condemnation_before(sentence, mention) == Some(Stated::Affirmed)
+}
+
+/// Whether a condemnation that a mention follows is affirmed or denied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stated {
+    Affirmed,
+    /// "did not condemn …", "refused to condemn …", "avoided any
+    /// criticism of …".
+    Denied,
+}
+
+/// The walk of [`object_after_condemnation`]: `Some` where `mention` is in
+/// a condemnation's object place, saying whether the condemnation is
+/// denied; `None` where it is not.
+fn condemnation_before(sentence: &str, mention: &Mention) -> Option<Stated> {
+    let before = words_before(sentence, mention)?;
     // A name before "and": its words are capitalised in the text.
     let name_at = |i: usize| capitalised(sentence, before[i].0);
     let mut coordinated = false;
@@ -219,10 +238,13 @@ fn object_after_condemnation(sentence: &str, mention: &Mention) -> bool {
                 NEGATION.contains(&word(i)) && !(word(i) == "not" && word(i + 1) == "only")
             });
             let clause_break = sentence[before[at].0..mention.start].contains(CLAUSE_BREAKS);
-            return linked
-                && !denied
-                && !clause_break
-                && (!coordinated || clause_ends_after(sentence, mention));
+            let object =
+                linked && !clause_break && (!coordinated || clause_ends_after(sentence, mention));
+            return object.then_some(if denied {
+                Stated::Denied
+            } else {
+                Stated::Affirmed
+            });
         }
         let w = word(at);
         if w == "and" && at > 0 && name_at(at - 1) {
@@ -236,10 +258,10 @@ fn object_after_condemnation(sentence: &str, mention: &Mention) -> bool {
             || w == "of"
             || (coordinated && name_at(at)))
         {
-            return false;
+            return None;
         }
     }
-    false
+    None
 }
 
 /// The words before `mention`, "didn’t" read as "didn't"; `None` where the
