@@ -2,6 +2,8 @@ use super::*;
 use crate::score::testing;
 use crate::types::{RecordOrigin, CEASEFIRE, CONDEMN, SUPPORT};
 
+mod holder;
+
 /// An article of one sentence, its targets among the built-in parties
 /// `ids` (named or implicit), and those parties.
 fn one_sentence(text: &str, ids: &[&str]) -> (Article, Vec<SentenceTargets>, PartySet) {
@@ -458,155 +460,27 @@ fn a_rejected_ceasefire_is_no_call() {
 }
 
 #[test]
-fn a_party_marked_holder_false_holds_nothing_and_its_speech_is_others() {
-    // Abbas is an alias of the Palestinians, who have `holder = false`: the
-    // gold data give what he says to the Palestinian Authority (`other`).
-    let text = "Abbas condemned the siege of Gaza by Israel. He said it must end.";
-    let parties = PartySet::builtin();
-    let matcher = PartyMatcher::new(&parties).unwrap();
-    let spans = [
-        SentenceSpan { start: 0, end: 44 },
-        SentenceSpan { start: 45, end: 65 },
-    ];
-    let (israel, palestinians) = (
-        parties.index_of("israel").unwrap(),
-        parties.index_of("palestinians").unwrap(),
+fn a_condemnation_denied_plainly_condemns_no_one() {
+    // The model reads "condemned" and labels its object.
+    let rows = every_row(
+        "The United States has never condemned Israel.",
+        &["united_states", "israel"],
+        &[
+            scores([0.7, 0.0, 0.0], 0.1, 0.1), // israel, the object denied
+            scores([0.1, 0.0, 0.0], 0.6, 0.1), // united_states
+        ],
     );
-    let sentences = article_targets(text, &spans, &matcher, &[israel, palestinians]);
-    assert_eq!(sentences[0].targets[1].mentions[0].text, "Abbas");
-    let scorer = testing::scorer(vec![0.0; 5], [1.0; 3]);
-    let all = [
-        scores([0.9, 0.0, 0.0], 0.1, 0.1), // israel, condemned
-        scores([0.0, 0.0, 0.0], 0.9, 0.1), // palestinians, "holds" it by the model
-        scores([0.9, 0.0, 0.0], 0.1, 0.1), // israel, condemned by "he"
-        scores([0.0, 0.0, 0.0], 0.0, 0.1), // palestinians, implicit
-    ];
-    let rows = article_rows(
-        &article(text),
-        &sentences,
-        &all,
-        &scorer,
-        &parties,
-        Keep::All,
+    assert!(rows.iter().all(|r| r.labels.is_empty()), "{rows:?}");
+    // Someone complaining of the failure condemns its object: left alone.
+    let rows = every_row(
+        "Israel regretted that the United States has never condemned Hamas.",
+        &["israel", "hamas", "united_states"],
+        &[
+            scores([0.1, 0.0, 0.0], 0.7, 0.1), // israel, complaining
+            scores([0.7, 0.0, 0.0], 0.1, 0.1), // hamas, the object
+            scores([0.6, 0.0, 0.0], 0.1, 0.1), // united_states
+        ],
     );
-    let holders: Vec<Option<&str>> = rows.iter().map(|r| r.holder.as_deref()).collect();
-    assert_eq!(holders, [Some("other"), None, Some("other"), None]);
-
-    // The same article with the Palestinians allowed to hold a stance.
-    let mut open = parties.clone();
-    open.parties[palestinians].holder = true;
-    let rows = article_rows(&article(text), &sentences, &all, &scorer, &open, Keep::All);
-    assert_eq!(rows[0].holder.as_deref(), Some("palestinians"));
-    assert_eq!(rows[2].holder.as_deref(), Some("palestinians"));
-}
-
-#[test]
-fn a_quotation_left_open_goes_on_until_the_paragraph_ends() {
-    let text =
-        "Russia said: “The siege of Gaza must end. We call on Israel to stop.\n\nIsrael must stop.";
-    assert_eq!(&text[44..70], "We call on Israel to stop.");
-    assert_eq!(&text[72..89], "Israel must stop.");
-    let spans = [(0, 43), (44, 70), (72, 89)];
-    let all = [
-        scores([0.9, 0.0, 0.0], 0.1, 0.1), // israel, condemned
-        scores([0.0, 0.0, 0.0], 0.9, 0.1), // russia, the speaker
-        scores([0.0, 0.0, 0.9], 0.1, 0.1), // israel, called on inside the quotation
-        scores([0.0, 0.0, 0.0], 0.0, 0.1), // russia, implicit
-        scores([0.0, 0.0, 0.9], 0.1, 0.9), // israel, in the article's own voice
-        scores([0.0, 0.0, 0.0], 0.0, 0.9), // russia, implicit
-    ];
-    let rows = published_rows(text, &spans, &["israel", "russia"], &all);
-    let holders: Vec<(usize, Option<&str>)> = rows
-        .iter()
-        .filter(|r| r.party == "israel")
-        .map(|r| (r.sentence_index, r.holder.as_deref()))
-        .collect();
-    assert_eq!(
-        holders,
-        [
-            (0, Some("russia")),
-            (1, Some("russia")),
-            (2, Some("author"))
-        ]
-    );
-}
-
-#[test]
-fn a_ceasefire_call_on_the_palestinians_reaches_hamas() {
-    let text = "Palestine and Israel alike were urged by Egypt to hold their fire.";
-    let ids = ["israel", "hamas", "palestinians"];
-    let call = [
-        scores([0.0, 0.0, 0.9], 0.0, 0.1), // israel
-        scores([0.0, 0.0, 0.1], 0.0, 0.1), // hamas, implicit: the model misses it
-        scores([0.0, 0.0, 0.8], 0.0, 0.1), // palestinians
-    ];
-    let rows = every_row(text, &ids, &call);
-    let ceasefire: Vec<(&str, f64)> = rows
-        .iter()
-        .map(|r| (r.party.as_str(), r.ceasefire))
-        .collect();
-    assert_eq!(
-        ceasefire,
-        [("israel", 0.9), ("hamas", 0.8), ("palestinians", 0.8)]
-    );
-    // Without a call on the Palestinians, Hamas keeps the model's score.
-    let no_call = [call[0], call[1], scores([0.0, 0.0, 0.2], 0.0, 0.1)];
-    let rows = every_row(text, &ids, &no_call);
-    assert_eq!(rows[1].ceasefire, 0.1);
-}
-
-#[test]
-fn a_person_introduced_with_their_party_speaks_for_it_by_surname() {
-    let text = "Senior Hamas official Karim Nasser spoke in Beirut. Nasser said Israel must end the siege.";
-    assert_eq!(&text[52..90], "Nasser said Israel must end the siege.");
-    let spans = [(0, 51), (52, 90)];
-    // The model names no holder in the second sentence: Hamas is not named there.
-    let all = [
-        scores([0.0, 0.0, 0.0], 0.0, 0.1), // israel, implicit
-        scores([0.0, 0.0, 0.0], 0.1, 0.1), // hamas, whose official is introduced
-        scores([0.9, 0.0, 0.0], 0.0, 0.1), // israel, condemned by Nasser
-        scores([0.0, 0.0, 0.0], 0.0, 0.1), // hamas, implicit
-    ];
-    let rows = published_rows(text, &spans, &["israel", "hamas"], &all);
-    let condemned: Vec<(&str, Option<&str>)> = rows
-        .iter()
-        .filter(|r| !r.labels.is_empty())
-        .map(|r| (r.party.as_str(), r.holder.as_deref()))
-        .collect();
-    assert_eq!(condemned, [("israel", Some("hamas"))]);
-}
-
-#[test]
-fn a_vetoed_drafts_call_is_its_sponsors_and_the_rest_the_speakers() {
-    let text = "Russia condemned the American veto of a draft that demanded a ceasefire in Gaza.";
-    let ids = ["israel", "hamas", "united_states", "russia"];
-    let all = [
-        scores([0.0, 0.0, 0.9], 0.0, 0.1), // israel, called on by the draft
-        scores([0.0, 0.0, 0.9], 0.0, 0.1), // hamas, implicit
-        scores([0.9, 0.0, 0.0], 0.1, 0.1), // united_states, condemned
-        scores([0.0, 0.0, 0.0], 0.9, 0.1), // russia, the speaker
-    ];
-    let rows = every_row(text, &ids, &all);
-    let holders: Vec<(&str, Option<&str>)> = rows
-        .iter()
-        .map(|r| (r.party.as_str(), r.holder.as_deref()))
-        .collect();
-    assert_eq!(
-        holders,
-        [
-            ("israel", Some("other")),
-            ("hamas", Some("other")),
-            ("united_states", Some("russia")),
-            ("russia", None),
-        ]
-    );
-    // Its sponsor named, the call is the sponsor's.
-    let text = "Russia vetoed a United States draft that demanded a ceasefire in Gaza.";
-    let sponsored = [all[0], all[1], scores([0.0, 0.0, 0.0], 0.2, 0.1), all[3]];
-    let rows = every_row(text, &ids, &sponsored);
-    assert_eq!(rows[0].holder.as_deref(), Some("united_states"));
-    // A call of the speaker's own keeps its holder.
-    let text = "Russia called for a ceasefire in Gaza and condemned the American veto.";
-    let rows = every_row(text, &ids, &all);
-    assert_eq!(rows[0].holder.as_deref(), Some("russia"));
+    assert_eq!(rows[1].party, "hamas");
+    assert_eq!(rows[1].labels, ["condemn"]);
 }
