@@ -77,30 +77,6 @@ fn a_quotation_left_open_goes_on_until_the_paragraph_ends() {
 }
 
 #[test]
-fn a_ceasefire_call_on_the_palestinians_reaches_hamas() {
-    let text = "Palestine and Israel alike were urged by Egypt to hold their fire.";
-    let ids = ["israel", "hamas", "palestinians"];
-    let call = [
-        scores([0.0, 0.0, 0.9], 0.0, 0.1), // israel
-        scores([0.0, 0.0, 0.1], 0.0, 0.1), // hamas, implicit: the model misses it
-        scores([0.0, 0.0, 0.8], 0.0, 0.1), // palestinians
-    ];
-    let rows = every_row(text, &ids, &call);
-    let ceasefire: Vec<(&str, f64)> = rows
-        .iter()
-        .map(|r| (r.party.as_str(), r.ceasefire))
-        .collect();
-    assert_eq!(
-        ceasefire,
-        [("israel", 0.9), ("hamas", 0.8), ("palestinians", 0.8)]
-    );
-    // Without a call on the Palestinians, Hamas keeps the model's score.
-    let no_call = [call[0], call[1], scores([0.0, 0.0, 0.2], 0.0, 0.1)];
-    let rows = every_row(text, &ids, &no_call);
-    assert_eq!(rows[1].ceasefire, 0.1);
-}
-
-#[test]
 fn a_person_introduced_with_their_party_speaks_for_it_by_surname() {
     let text = "Senior Hamas official Karim Nasser spoke in Beirut. Nasser said Israel must end the siege.";
     assert_eq!(&text[52..90], "Nasser said Israel must end the siege.");

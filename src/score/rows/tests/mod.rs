@@ -484,3 +484,27 @@ fn a_condemnation_denied_plainly_condemns_no_one() {
     assert_eq!(rows[1].party, "hamas");
     assert_eq!(rows[1].labels, ["condemn"]);
 }
+
+#[test]
+fn a_ceasefire_call_on_the_palestinians_reaches_hamas() {
+    let text = "Palestine and Israel alike were urged by Egypt to hold their fire.";
+    let ids = ["israel", "hamas", "palestinians"];
+    let call = [
+        scores([0.0, 0.0, 0.9], 0.0, 0.1), // israel
+        scores([0.0, 0.0, 0.1], 0.0, 0.1), // hamas, implicit: the model misses it
+        scores([0.0, 0.0, 0.8], 0.0, 0.1), // palestinians
+    ];
+    let rows = every_row(text, &ids, &call);
+    let ceasefire: Vec<(&str, f64)> = rows
+        .iter()
+        .map(|r| (r.party.as_str(), r.ceasefire))
+        .collect();
+    assert_eq!(
+        ceasefire,
+        [("israel", 0.9), ("hamas", 0.8), ("palestinians", 0.8)]
+    );
+    // Without a call on the Palestinians, Hamas keeps the model's score.
+    let no_call = [call[0], call[1], scores([0.0, 0.0, 0.2], 0.0, 0.1)];
+    let rows = every_row(text, &ids, &no_call);
+    assert_eq!(rows[1].ceasefire, 0.1);
+}
