@@ -1,10 +1,10 @@
 //! Renouncing force, read from the surface: "the conflict cannot be solved
 //! by force", "force cannot settle this conflict", "it can only be resolved
-//! by political means", "there is no military solution". The guidelines count it as a
-//! ceasefire call ("renouncing force ('cannot be solved by force')") with no
-//! addressee, so its targets are the belligerents; the model, which learnt
-//! calls from their verbs ("called for", "urged"), misses a call made as a
-//! statement about the war.
+//! by political means", "there is no military solution". The guidelines
+//! count it as a ceasefire call ("renouncing force ('cannot be solved by
+//! force')") with no addressee, so its targets are the belligerents; the
+//! model, which learnt calls from their verbs ("called for", "urged"),
+//! misses a call made as a statement about the war.
 
 use super::exclusion::lowercase_words;
 

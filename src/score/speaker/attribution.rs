@@ -211,12 +211,11 @@ const SOURCE_NOUNS: &[&str] = &["statement", "readout", "report", "communique", 
 /// party named in it would hold elsewhere ("In Israel's view, inviting
 /// Hamas to Moscow is an obscene step" is not Russia's stance).
 pub fn credited_source(sentence: &str, mention: &Mention) -> bool {
-    let (Some(before), Some(after)) = (sentence.get(..mention.start), sentence.get(mention.end..))
+    let (Some(prefix), Some(after)) = (sentence.get(..mention.start), sentence.get(mention.end..))
     else {
         return false;
     };
-    let text_before = before;
-    let before = words(before);
+    let before = words(prefix);
     let mut back = before.iter().rev().map(|w| w.2.as_str()).peekable();
     let the = back.next_if_eq(&"the").is_some();
     let back: Vec<&str> = back.take(7).collect();
@@ -238,7 +237,7 @@ pub fn credited_source(sentence: &str, mention: &Mention) -> bool {
     let according = according.is_some_and(|back_at| {
         let at = before.len() - usize::from(the) - 1 - back_at;
         let head = at == 0;
-        let tail = text_before[..before[at].0].trim_end().ends_with(',') && words(after).len() <= 2;
+        let tail = prefix[..before[at].0].trim_end().ends_with(',') && words(after).len() <= 2;
         head || tail
     });
     // "in Israel's view": the possessive may end the mention or follow it.
