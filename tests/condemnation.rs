@@ -14,7 +14,7 @@
 mod gold_support;
 
 use stance::score::condemnation::{
-    condemned_object, condemned_unnamed_act, condemning_agent, levels_charge,
+    commits_crime, condemned_object, condemned_unnamed_act, condemning_agent, levels_charge,
 };
 use stance::score::rules::CONDEMNED_OBJECT_PROBABILITY;
 
@@ -74,4 +74,14 @@ fn annotators_condemn_the_party_a_charge_is_levelled_at() {
     // about collective punishment") or level it at Hamas without a name
     // beside the word ("calls for Jewish genocide").
     gold_support::assert_share_at_least("charged party", counts, 30, CONDEMNED_OBJECT_PROBABILITY);
+}
+
+#[test]
+fn annotators_condemn_the_one_who_commits_a_crime() {
+    let counts = gold_support::pairs_where(
+        |text, mentions| mentions.iter().any(|m| commits_crime(text, m)),
+        |row| row["condemn"] == 1,
+    );
+    // Measured: 6 pairs, 6 condemned.
+    gold_support::assert_share_at_least("crime's subject", counts, 3, CONDEMNED_OBJECT_PROBABILITY);
 }

@@ -64,3 +64,15 @@ fn annotators_support_a_party_whose_cause_is_named() {
     // solution") or call it no taboo.
     gold_support::assert_share_at_least("cause", supported, 30, SUPPORTED_OBJECT_PROBABILITY);
 }
+
+#[test]
+fn annotators_do_not_condemn_a_party_named_only_in_solidarity() {
+    let counts = gold_support::pairs_where(
+        |text, mentions| {
+            !mentions.is_empty() && (mentions.iter()).all(|m| solidarity_object(text, m))
+        },
+        |row| row["condemn"] == 1,
+    );
+    // Measured: 14 pairs, none condemned.
+    gold_support::assert_seldom_labelled("solidarity only", counts, 2);
+}

@@ -77,6 +77,11 @@ pub struct SentenceEvidence<'a> {
     /// it holds the stance before the model's say, which in such sentences
     /// leans to the party named first (the target).
     pub credited: Option<&'a str>,
+    /// The party at the head of the sentence that is the subject of a
+    /// speech or stance verb ("The Israeli army rejected claims that …",
+    /// "Hamas blamed …"): it holds the stance before the model's say,
+    /// which in such sentences often leans to the target named after it.
+    pub head_speaker: Option<&'a str>,
 }
 
 /// The holder decision, carried through an article so pronoun speakers
@@ -118,7 +123,7 @@ impl HolderTracker {
                 .filter(|(_, holds, _)| holds.is_some_and(|p| p >= SPEAKER_FALLBACK))
                 .map(|(id, _, _)| id.to_string())
         };
-        let credited = sentence.credited.map(str::to_string);
+        let credited = (sentence.credited.or(sentence.head_speaker)).map(str::to_string);
         let named = if has_model {
             credited
                 .or(model_party)
@@ -192,6 +197,7 @@ mod tests {
             named_speaker: None,
             titled_person: false,
             credited: None,
+            head_speaker: None,
         }
     }
 

@@ -32,6 +32,7 @@ pub fn after_model(
     source_rule(text, sentence, &mut scores, scorer);
     denial_rule(text, sentence, &mut scores, scorer);
     exclusion_rule(text, sentence, &mut scores, scorer);
+    unnamed_target_rule(text, sentence, &mut scores, scorer, parties);
     belligerent_rule(sentence, &mut scores, scorer, parties);
     scores
 }
@@ -186,9 +187,15 @@ pub const CONDEMNED_OBJECT_PROBABILITY: f32 = 0.9;
 /// that genocide has occurred") nor another's ("Hamas's genocidal
 /// rhetoric").
 ///
+/// So is a party named as the one who commits a crime
+/// ([`condemnation::commits_crime`]: "according to Israel, Hamas committed
+/// war crimes"), an accusation the model reads as a report of fact.
+///
 /// The one who condemns ([`condemnation::condemning_agent`]: "was
-/// condemned by the United States"), when it is not an object too, loses a
-/// condemn label: the model takes the name beside the verb for its target.
+/// condemned by the United States"; [`condemnation::condemning_subject`]:
+/// "Israel put the blame … on Hamas"), when it is not an object too, loses
+/// a condemn label: the model takes the name beside the verb for its
+/// target.
 fn condemnation_rule(
     text: &str,
     sentence: &SentenceTargets,
@@ -198,26 +205,30 @@ fn condemnation_rule(
 ) {
     let object =
         |target: &Target| (target.mentions.iter()).any(|m| condemnation::condemned_object(text, m));
-    let agent_of_condemned_act = |target: &Target| {
-        condemnation::condemned_unnamed_act(text, &parties.parties[target.party].unnamed_acts)
-    };
-    let charged = |target: &Target| {
-        condemnation::levels_charge(
-            text,
-            &parties.parties[target.party].charges,
-            &target.mentions,
-        )
-    };
     for (target, s) in sentence.targets.iter().zip(scores.iter_mut()) {
         if s.labels[CONDEMN] < CONDEMNED_OBJECT_PROBABILITY
-            && (object(target) || agent_of_condemned_act(target) || charged(target))
+            && (object(target)
+                || (target.mentions.iter()).any(|m| condemnation::commits_crime(text, m))
+                || condemned_by_its_list(text, target, parties))
         {
             s.labels[CONDEMN] = CONDEMNED_OBJECT_PROBABILITY;
         }
     }
     take_label_where(sentence, scores, scorer, CONDEMN, |target| {
-        (target.mentions.iter()).any(|m| condemnation::condemning_agent(text, m)) && !object(target)
+        (target.mentions.iter()).any(|m| {
+            condemnation::condemning_agent(text, m) || condemnation::condemning_subject(text, m)
+        }) && !object(target)
     });
+}
+
+/// Whether the sentence condemns `target` through the parties file's
+/// lists, named or not: one of its unnamed acts
+/// ([`condemnation::condemned_unnamed_act`]) or one of its charges
+/// ([`condemnation::levels_charge`]).
+fn condemned_by_its_list(text: &str, target: &Target, parties: &PartySet) -> bool {
+    let party = &parties.parties[target.party];
+    condemnation::condemned_unnamed_act(text, &party.unnamed_acts)
+        || condemnation::levels_charge(text, &party.charges, &target.mentions)
 }
 
 /// The probability a party named as the object of solidarity or defended
@@ -236,7 +247,10 @@ pub const SUPPORTED_OBJECT_PROBABILITY: f32 = 0.9;
 /// [`SUPPORTED_OBJECT_PROBABILITY`]. A party cleared of a charge nobody is
 /// said to make ([`Defence::Cleared`]) loses a condemn label: the model
 /// reads the charge's words as an attack on it; so does a praised party
-/// that the sentence does not also condemn ([`condemnation::condemned_object`]).
+/// that the sentence does not also condemn ([`condemnation::condemned_object`]),
+/// and a party named only as the object of solidarity ("its thoughts were
+/// with Hamas in this hour of grief": none of the 14 such gold pairs is
+/// condemned, `tests/support.rs`).
 ///
 /// So is a party whose cause the sentence names (`causes` in the parties
 /// file; [`support::names_cause`]: "a Palestinian state", "the two-state
@@ -272,8 +286,12 @@ fn support_rule(
             s.labels[SUPPORT] = SUPPORTED_OBJECT_PROBABILITY;
         }
     }
+    let solidarity_only = |target: &Target| {
+        !target.mentions.is_empty()
+            && (target.mentions.iter()).all(|m| support::solidarity_object(text, m))
+    };
     take_label_where(sentence, scores, scorer, CONDEMN, |target| {
-        defence(target) == Some(Defence::Cleared) || praised(target)
+        defence(target) == Some(Defence::Cleared) || praised(target) || solidarity_only(target)
     });
 }
 
@@ -337,6 +355,33 @@ fn exclusion_rule(
             s.labels = l;
         }
     }
+}
+
+/// A party the sentence does not name loses a condemn label where the
+/// sentence condemns a party it does name, unless it condemns one of the
+/// unnamed party's acts or charges ([`condemned_by_its_list`]): the
+/// guidelines give an unnamed party a condemnation through an unnamed but
+/// unambiguous act, and a condemnation whose target is named is not one.
+/// The model otherwise gives the party most often condemned in its
+/// training news a label it reads from the words of condemnation alone
+/// ("In Washington's view, the brutal attacks by Hamas are a crime"
+/// condemning Israel too).
+fn unnamed_target_rule(
+    text: &str,
+    sentence: &SentenceTargets,
+    scores: &mut [RequestScores],
+    scorer: &Scorer,
+    parties: &PartySet,
+) {
+    let threshold = scorer.thresholds()[CONDEMN] as f64;
+    let named_target = (sentence.targets.iter().zip(scores.iter()))
+        .any(|(t, s)| !t.mentions.is_empty() && round_score(s.labels[CONDEMN]) >= threshold);
+    if !named_target {
+        return;
+    }
+    take_label_where(sentence, scores, scorer, CONDEMN, |target| {
+        target.mentions.is_empty() && !condemned_by_its_list(text, target, parties)
+    });
 }
 
 /// The guidelines give a ceasefire call to the belligerents only: where

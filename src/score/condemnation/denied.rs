@@ -9,8 +9,8 @@
 //! such sentence of train and silver has a verb of speech or a word of
 //! complaint, so only a sentence with neither is read here.
 
-use super::{condemnation_before, Stated, CONDEMNATION};
-use crate::score::speaker::{words, SPEECH_VERBS};
+use super::{condemnation_before, words_before, Stated, CONDEMNATION};
+use crate::score::speaker::{words, SPEECH_VERBS, TITLES};
 use crate::types::Mention;
 
 /// Word beginnings of a complaint about a failure to condemn, or of its
@@ -24,10 +24,27 @@ const COMPLAINT: &[&str] = &[
 /// `sentence`) is the object of a denied condemnation ("has never condemned
 /// Israel") and the sentence voices no complaint of it: no verb of speech,
 /// no word of complaint and no other condemnation.
+/// A person's name after their title ("Israeli Defence Minister Yoav
+/// Gallant") is the object the mention before the title already is.
 pub fn denied_without_complaint(sentence: &str, mentions: &[Mention]) -> bool {
-    let denied = !mentions.is_empty()
-        && (mentions.iter()).all(|m| condemnation_before(sentence, m) == Some(Stated::Denied));
+    let objects: Vec<&Mention> = (mentions.iter())
+        .filter(|m| !after_title(sentence, m))
+        .collect();
+    let denied = !objects.is_empty()
+        && (objects.iter()).all(|m| condemnation_before(sentence, m) == Some(Stated::Denied));
     denied && !complains(sentence)
+}
+
+/// Whether a title's word stands right before `mention` ("Minister Yoav
+/// Gallant", "political chief Khaled Meshaal").
+fn after_title(sentence: &str, mention: &Mention) -> bool {
+    words_before(sentence, mention)
+        .and_then(|before| {
+            before
+                .last()
+                .map(|w| w.2 != "of" && TITLES.contains(&w.2.as_str()))
+        })
+        .unwrap_or(false)
 }
 
 fn complains(sentence: &str) -> bool {
@@ -60,6 +77,22 @@ mod tests {
         assert!(denied(
             "Beijing did not condemn the attack by Hamas.",
             "Hamas"
+        ));
+    }
+
+    #[test]
+    fn a_denied_condemnation_of_a_titled_person() {
+        let sentence = "Lavrov has never condemned Israeli Defence Minister Yoav Gallant.";
+        let mentions = [
+            mention_of(sentence, "Israeli"),
+            mention_of(sentence, "Yoav Gallant"),
+        ];
+        assert!(denied_without_complaint(sentence, &mentions));
+        // A name after a title alone is no object the rule can read.
+        let alone = "Lavrov has never condemned the group's political chief Haniyeh.";
+        assert!(!denied_without_complaint(
+            alone,
+            &[mention_of(alone, "Haniyeh")]
         ));
     }
 

@@ -8,17 +8,21 @@
 //! data (the Palestinians, Russia by Israel) is missed. Read from the words
 //! alone, the object is the target whoever it is.
 
-use super::speaker::{capitalised, words};
+use super::speaker::{capitalised, words, TITLES};
 use crate::types::Mention;
 
 mod charge;
 mod denied;
+mod perpetrator;
 mod phrases;
+mod subject;
 pub use charge::levels_charge;
 pub(super) use charge::CHARGE_NOUNS;
 pub use denied::denied_without_complaint;
+pub use perpetrator::commits_crime;
 pub use phrases::condemned_unnamed_act;
 pub(super) use phrases::{may_name_phrase, phrase_matches};
+pub use subject::{condemned_in_headline, condemning_subject};
 
 /// Word beginnings of verbs and nouns of condemnation ("condemned",
 /// "condemnation", "accused", "blamed", "criticised", "decried").
@@ -250,7 +254,8 @@ fn condemnation_before(sentence: &str, mention: &Mention) -> Option<Stated> {
             });
         }
         let w = word(at);
-        if w == "and" && at > 0 && name_at(at - 1) {
+        // "both the Israeli army and Hamas": an office ends a name too.
+        if w == "and" && at > 0 && (name_at(at - 1) || OFFICES.contains(&word(at - 1))) {
             coordinated = true;
             continue;
         }
@@ -294,11 +299,21 @@ pub(super) fn linking_word(before: &[(usize, usize, String)], link: &str) -> Opt
 /// Whether the clause after a coordinated object ends with it: a break,
 /// the sentence's end, or a word that goes on with the condemnation ("for
 /// …", "over …", "alike").
+/// A person's title and name after the mention are part of the object
+/// ("… and Hamas political chief Khaled Meshaal.").
 fn clause_ends_after(sentence: &str, mention: &Mention) -> bool {
-    let after = sentence.get(mention.end..).unwrap_or("").trim_start();
-    let next = words(after).into_iter().next().map(|w| w.2);
-    after.is_empty()
-        || after.starts_with(CLAUSE_BREAKS)
+    let after = sentence.get(mention.end..).unwrap_or("");
+    let rest = words(after)
+        .into_iter()
+        .find(|w| {
+            let title = TITLES.contains(&w.2.as_str()) && w.2 != "of";
+            !(title || capitalised(after, w.0))
+        })
+        .map_or("", |w| &after[w.0..]);
+    let gap = &after[..after.len() - rest.len()];
+    let next = words(rest).into_iter().next().map(|w| w.2);
+    gap.contains(CLAUSE_BREAKS)
+        || rest.is_empty()
         || next.is_some_and(|w| AFTER_OBJECT.contains(&w.as_str()))
 }
 

@@ -59,6 +59,15 @@ fn the_object_of_a_condemnation_is_found_whoever_it_is() {
             "Jordan condemned Hamas and Israel for the violence.",
             "Israel",
         ),
+        // An office ends the first object; a title and name follow the second.
+        (
+            "The Kremlin condemned both the Israeli army and Hamas.",
+            "Hamas",
+        ),
+        (
+            "Blinken condemned both Israeli Defence Minister Yoav Gallant and Hamas political chief Khaled Meshaal.",
+            "Hamas",
+        ),
     ];
     for (s, name) in cases {
         assert!(object(s, name), "{s}");
@@ -94,6 +103,10 @@ fn holders_agents_of_other_verbs_and_denials_are_not_objects() {
         (
             "Egypt condemned the attack and Israel vowed revenge.",
             "Israel",
+        ),
+        (
+            "Egypt condemned the Israeli army and Hamas leader Yahya Sinwar vowed revenge.",
+            "Hamas",
         ),
         (
             "Russia was criticised for failing to condemn Hamas.",

@@ -298,6 +298,21 @@ fn evidence<'a>(
             .filter(|t| parties.parties[t.party].holder)
             .find(|t| t.mentions.iter().any(|m| rules::source_of(text, m)))
             .map(|t| parties.parties[t.party].id.as_str()),
+        // The first named at the head: "China's UN envoy Fu Cong called …"
+        // is China's, whatever the parties file's order.
+        head_speaker: sentence
+            .targets
+            .iter()
+            .filter(|t| parties.parties[t.party].holder)
+            .flat_map(|t| t.mentions.iter().map(move |m| (t, m)))
+            .filter(|(_, m)| {
+                let speaks = (speaker::speaks(text, m)
+                    && !condemnation::condemned_in_headline(text, m))
+                    || condemnation::condemning_subject(text, m);
+                speaker::heads(text, m) && speaks
+            })
+            .min_by_key(|(_, m)| m.start)
+            .map(|(t, _)| parties.parties[t.party].id.as_str()),
     }
 }
 

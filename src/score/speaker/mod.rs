@@ -19,6 +19,7 @@ mod names;
 pub use attribution::{
     attribution, credited_source, opens_quotation, quotation_open_after, Attribution,
 };
+pub(super) use names::TITLES;
 pub use names::{
     headed_by_titled_person, introduced_names, names_before, names_by_verb, titled_speaker,
     SPEECH_VERBS,

@@ -11,7 +11,7 @@ use crate::types::Mention;
 /// Words of a title between a party's mention and a person's name
 /// ("Russian Foreign Minister Sergey Lavrov", "Hamas political bureau chief
 /// Ismail Haniyeh").
-const TITLES: &[&str] = &[
+pub(in crate::score) const TITLES: &[&str] = &[
     "president",
     "vice",
     "prime",

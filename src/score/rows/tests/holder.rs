@@ -147,3 +147,46 @@ fn a_credited_source_holds_the_stance_and_is_not_its_target() {
     assert_eq!(rows[1].labels, ["condemn"]);
     assert_eq!(rows[1].holder.as_deref(), Some("israel"));
 }
+
+#[test]
+fn the_subject_who_condemns_holds_the_stance_and_is_not_its_target() {
+    // The model condemns the one laying the blame and holds it the target's.
+    let rows = every_row(
+        "Israel put the blame for the collapse of the truce squarely on Hamas.",
+        &["israel", "hamas"],
+        &[
+            scores([0.7, 0.0, 0.0], 0.3, 0.1), // israel, the subject
+            scores([0.9, 0.0, 0.0], 0.6, 0.1), // hamas, the blamed
+        ],
+    );
+    assert!(rows[0].labels.is_empty(), "{rows:?}");
+    assert_eq!(rows[1].labels, ["condemn"]);
+    assert_eq!(rows[1].holder.as_deref(), Some("israel"));
+}
+
+#[test]
+fn the_head_speaker_holds_over_the_model() {
+    // "rejected" is a verb of speech and stance: its subject at the head of
+    // the sentence holds the defence, though the model leans to the target.
+    let rows = every_row(
+        "Russia rejected claims that Hamas was behind the blast.",
+        &["hamas", "russia"],
+        &[
+            scores([0.0, 0.9, 0.0], 0.7, 0.1), // hamas, defended
+            scores([0.0, 0.0, 0.0], 0.4, 0.1), // russia, the speaker
+        ],
+    );
+    assert_eq!(rows[0].labels, ["support"]);
+    assert_eq!(rows[0].holder.as_deref(), Some("russia"));
+    // Not when the head names the target of a headline's passive.
+    let rows = every_row(
+        "Hamas accused of war crimes by Russia",
+        &["hamas", "russia"],
+        &[
+            scores([0.9, 0.0, 0.0], 0.2, 0.1), // hamas, accused
+            scores([0.0, 0.0, 0.0], 0.6, 0.1), // russia, the accuser
+        ],
+    );
+    assert_eq!(rows[0].labels, ["condemn"]);
+    assert_eq!(rows[0].holder.as_deref(), Some("russia"));
+}

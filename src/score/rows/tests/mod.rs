@@ -2,6 +2,7 @@ use super::*;
 use crate::score::testing;
 use crate::types::{RecordOrigin, CEASEFIRE, CONDEMN, SUPPORT};
 
+mod condemnation;
 mod holder;
 
 /// An article of one sentence, its targets among the built-in parties
@@ -159,40 +160,6 @@ fn a_call_addressed_to_one_belligerent_is_not_spread_to_the_other() {
 }
 
 #[test]
-fn the_victim_of_a_condemned_attack_is_not_condemned() {
-    let (article, sentences, parties) = one_sentence(
-        "Russia condemned the attacks by Hamas on Israel.",
-        &["israel", "hamas", "russia"],
-    );
-    let scorer = testing::scorer(vec![0.0; 5], [1.0; 3]);
-    let party_ids: Vec<&str> = (sentences[0].targets.iter())
-        .map(|t| parties.parties[t.party].id.as_str())
-        .collect();
-    assert_eq!(party_ids, ["israel", "hamas", "russia"]);
-    // The model reads the condemnation toward the victim as well.
-    let all = [
-        scores([0.7, 0.2, 0.0], 0.0, 0.1), // israel, the victim
-        scores([0.9, 0.0, 0.0], 0.0, 0.1), // hamas, the agent
-        scores([0.0, 0.0, 0.0], 0.9, 0.1), // russia, the speaker
-    ];
-    let rows = article_rows(&article, &sentences, &all, &scorer, &parties, Keep::All);
-    let labelled: Vec<(&str, &[String], f64)> = rows
-        .iter()
-        .map(|r| (r.party.as_str(), r.labels.as_slice(), r.condemn))
-        .collect();
-    assert_eq!(
-        labelled,
-        [
-            ("israel", &[][..], 0.0),
-            ("hamas", &["condemn".to_string()][..], 0.9),
-            ("russia", &[][..], 0.0),
-        ]
-    );
-    assert_eq!(rows[0].support, 0.2, "only condemn is the agent's");
-    assert_eq!(rows[1].holder.as_deref(), Some("russia"));
-}
-
-#[test]
 fn a_humanitarian_request_is_no_ceasefire_call_and_takes_no_side() {
     // The model reads a ceasefire call toward both belligerents and
     // support for the addressee.
@@ -265,22 +232,6 @@ fn the_object_of_solidarity_is_supported_whoever_it_is() {
 }
 
 #[test]
-fn the_one_who_condemns_in_a_passive_holds_the_condemnation() {
-    // The model takes the name after "condemned by" for a target.
-    let rows = every_row(
-        "Hamas was condemned by Israel for the attack.",
-        &["israel", "hamas"],
-        &[
-            scores([0.7, 0.0, 0.0], 0.2, 0.1), // israel, the one condemning
-            scores([0.4, 0.0, 0.0], 0.1, 0.1), // hamas, the object
-        ],
-    );
-    assert_eq!(rows[0].labels.len(), 0);
-    assert_eq!(rows[1].labels, ["condemn"]);
-    assert_eq!(rows[1].condemn, 0.9);
-}
-
-#[test]
 fn renounced_force_is_a_call_on_the_belligerents() {
     let ids = ["israel", "hamas", "palestinians", "united_states"];
     let no_label = scores([0.0, 0.0, 0.1], 0.0, 0.1);
@@ -338,45 +289,6 @@ fn only_a_belligerent_gets_the_ceasefire_label() {
     }
     let rows = article_rows(&article, &sentences, &all, &scorer, &unmarked, Keep::All);
     assert_eq!(rows[2].ceasefire, 0.7);
-}
-
-#[test]
-fn the_object_of_a_condemnation_is_condemned_whoever_it_is() {
-    // The model misses a condemnation of a party the news seldom
-    // condemns.
-    let rows = every_row(
-        "Israel condemned the attack by the Palestinians.",
-        &["israel", "palestinians"],
-        &[
-            scores([0.1, 0.0, 0.0], 0.9, 0.1), // israel, the speaker
-            scores([0.2, 0.0, 0.0], 0.0, 0.1), // palestinians, the object
-        ],
-    );
-    assert_eq!((rows[0].labels.len(), rows[0].condemn), (0, 0.1));
-    assert_eq!(rows[1].labels, ["condemn"]);
-    assert_eq!(rows[1].condemn, 0.9, "the rule's probability");
-    assert_eq!(rows[1].holder.as_deref(), Some("israel"));
-}
-
-#[test]
-fn the_agent_of_a_condemned_unnamed_act_is_condemned() {
-    // Hamas is not named; the parties file names the act as its own.
-    let rows = every_row(
-        "Germany denounced the attacks from Gaza.",
-        &["israel", "hamas", "palestinians"],
-        &[
-            scores([0.1, 0.0, 0.0], 0.0, 0.1),
-            scores([0.03, 0.0, 0.0], 0.0, 0.1),
-            scores([0.2, 0.0, 0.0], 0.0, 0.1),
-        ],
-    );
-    assert_eq!(rows[1].party, "hamas");
-    assert_eq!(
-        (rows[1].labels.clone(), rows[1].condemn),
-        (vec!["condemn".to_string()], 0.9)
-    );
-    assert!(rows[0].labels.is_empty() && rows[2].labels.is_empty());
-    assert_eq!(rows[1].holder.as_deref(), Some("other"));
 }
 
 /// (party, labels, probability of `label`) of every row.
