@@ -28,8 +28,8 @@ pub const PARAPHRASE: &str = concat!(
 );
 
 /// The reworded set: the categories again in wording neither file above
-/// uses, written before the rules of 2026-12-02 and never used to write
-/// one, to check those rules on cases they never saw.
+/// uses, written before the rules of 2026-12-02 to check those written
+/// from the other two sets' failures on cases they never saw.
 pub const REWORDED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/behaviour/reworded.toml");
 
 /// Sentences of a multi-sentence case are joined by this in `text`.

@@ -195,7 +195,12 @@ pub const CONDEMNED_OBJECT_PROBABILITY: f32 = 0.9;
 /// condemned by the United States"; [`condemnation::condemning_subject`]:
 /// "Israel put the blame … on Hamas"), when it is not an object too, loses
 /// a condemn label: the model takes the name beside the verb for its
-/// target.
+/// target. A party named only as the object of a condemnation loses a
+/// support label unless the sentence also names it in solidarity, praise
+/// or defence
+/// ([`supported_by_name`]): 3 of the 52 gold pairs are supported
+/// (`tests/condemnation.rs`), where the model reads "branded Russia a
+/// threat to regional peace" as support.
 fn condemnation_rule(
     text: &str,
     sentence: &SentenceTargets,
@@ -219,6 +224,23 @@ fn condemnation_rule(
             condemnation::condemning_agent(text, m) || condemnation::condemning_subject(text, m)
         }) && !object(target)
     });
+    // Every mention: another may carry the support ("the veto that blocked
+    // condemnation of the Zionist regime, and U.S. support for Tel Aviv").
+    take_label_where(sentence, scores, scorer, SUPPORT, |target| {
+        condemnation::condemned_object_only(text, &target.mentions)
+            && !supported_by_name(text, target)
+    });
+}
+
+/// Whether a mention of `target` is the object of solidarity, praise or a
+/// defence ([`support::solidarity_object`], [`support::praised_object`],
+/// [`support::defended`]).
+fn supported_by_name(text: &str, target: &Target) -> bool {
+    (target.mentions.iter()).any(|m| {
+        support::solidarity_object(text, m)
+            || support::praised_object(text, m)
+            || support::defended(text, m).is_some()
+    })
 }
 
 /// Whether the sentence condemns `target` through the parties file's
@@ -365,7 +387,9 @@ fn exclusion_rule(
 /// The model otherwise gives the party most often condemned in its
 /// training news a label it reads from the words of condemnation alone
 /// ("In Washington's view, the brutal attacks by Hamas are a crime"
-/// condemning Israel too).
+/// condemning Israel too). Support likewise, unless the sentence names the
+/// unnamed party's cause ([`support::names_cause`]): "“Our support for
+/// Kirby is unwavering,” he said" supports no one else.
 fn unnamed_target_rule(
     text: &str,
     sentence: &SentenceTargets,
@@ -373,15 +397,23 @@ fn unnamed_target_rule(
     scorer: &Scorer,
     parties: &PartySet,
 ) {
-    let threshold = scorer.thresholds()[CONDEMN] as f64;
-    let named_target = (sentence.targets.iter().zip(scores.iter()))
-        .any(|(t, s)| !t.mentions.is_empty() && round_score(s.labels[CONDEMN]) >= threshold);
-    if !named_target {
-        return;
+    for label in [CONDEMN, SUPPORT] {
+        let threshold = scorer.thresholds()[label] as f64;
+        let named_target = (sentence.targets.iter().zip(scores.iter()))
+            .any(|(t, s)| !t.mentions.is_empty() && round_score(s.labels[label]) >= threshold);
+        if !named_target {
+            continue;
+        }
+        take_label_where(sentence, scores, scorer, label, |target| {
+            let party = &parties.parties[target.party];
+            let by_its_list = if label == CONDEMN {
+                condemned_by_its_list(text, target, parties)
+            } else {
+                support::names_cause(text, &party.causes)
+            };
+            target.mentions.is_empty() && !by_its_list
+        });
     }
-    take_label_where(sentence, scores, scorer, CONDEMN, |target| {
-        target.mentions.is_empty() && !condemned_by_its_list(text, target, parties)
-    });
 }
 
 /// The guidelines give a ceasefire call to the belligerents only: where

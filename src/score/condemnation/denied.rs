@@ -9,8 +9,8 @@
 //! such sentence of train and silver has a verb of speech or a word of
 //! complaint, so only a sentence with neither is read here.
 
-use super::{condemnation_before, words_before, Stated, CONDEMNATION};
-use crate::score::speaker::{words, SPEECH_VERBS, TITLES};
+use super::{after_title, condemnation_before, Stated, CONDEMNATION};
+use crate::score::speaker::{words, SPEECH_VERBS};
 use crate::types::Mention;
 
 /// Word beginnings of a complaint about a failure to condemn, or of its
@@ -33,18 +33,6 @@ pub fn denied_without_complaint(sentence: &str, mentions: &[Mention]) -> bool {
     let denied = !objects.is_empty()
         && (objects.iter()).all(|m| condemnation_before(sentence, m) == Some(Stated::Denied));
     denied && !complains(sentence)
-}
-
-/// Whether a title's word stands right before `mention` ("Minister Yoav
-/// Gallant", "political chief Khaled Meshaal").
-fn after_title(sentence: &str, mention: &Mention) -> bool {
-    words_before(sentence, mention)
-        .and_then(|before| {
-            before
-                .last()
-                .map(|w| w.2 != "of" && TITLES.contains(&w.2.as_str()))
-        })
-        .unwrap_or(false)
 }
 
 fn complains(sentence: &str) -> bool {

@@ -13,12 +13,14 @@ use crate::types::Mention;
 
 mod charge;
 mod denied;
+mod met;
 mod perpetrator;
 mod phrases;
 mod subject;
 pub use charge::levels_charge;
 pub(super) use charge::CHARGE_NOUNS;
 pub use denied::denied_without_complaint;
+use met::{under_criticism, MET};
 pub use perpetrator::commits_crime;
 pub use phrases::condemned_unnamed_act;
 pub(super) use phrases::{may_name_phrase, phrase_matches};
@@ -45,6 +47,9 @@ pub(super) const CONDEMNATION: &[&str] = &[
     "assail",
     "excoriat",
     "vilif",
+    // "lashed out at", "branded … a threat"
+    "lash",
+    "brand",
 ];
 
 /// Acts whose agent follows "by" ("condemned the attack by Hamas") and
@@ -193,6 +198,30 @@ pub fn condemned_object(sentence: &str, mention: &Mention) -> bool {
     object_after_condemnation(sentence, mention)
         || passive_subject(sentence, mention)
         || blame_laid_on(sentence, mention)
+        || under_criticism(sentence, mention)
+}
+
+/// Whether a title's word stands right before `mention` ("Minister Yoav
+/// Gallant", "political chief Khaled Meshaal"): the person the mention
+/// before the title introduces, so the object that mention already is.
+pub(super) fn after_title(sentence: &str, mention: &Mention) -> bool {
+    words_before(sentence, mention)
+        .and_then(|before| {
+            before
+                .last()
+                .map(|w| w.2 != "of" && TITLES.contains(&w.2.as_str()))
+        })
+        .unwrap_or(false)
+}
+
+/// Whether `mentions` (a party's) name only the object of condemnations
+/// ([`condemned_object`]), a person's name after their title read as the
+/// mention before it.
+pub fn condemned_object_only(sentence: &str, mentions: &[Mention]) -> bool {
+    let objects: Vec<&Mention> = (mentions.iter())
+        .filter(|m| !after_title(sentence, m))
+        .collect();
+    !objects.is_empty() && objects.iter().all(|m| condemned_object(sentence, m))
 }
 
 /// Whether `mention` follows a condemnation: a verb or noun of
@@ -254,6 +283,11 @@ fn condemnation_before(sentence: &str, mention: &Mention) -> Option<Stated> {
             });
         }
         let w = word(at);
+        // "lashed out at Israel": the phrasal verb's particles.
+        let lashed = |i: usize| i < at && word(at - i - 1).starts_with("lash");
+        if (w == "out" && lashed(0)) || (matches!(w, "at" | "against") && lashed(1)) {
+            continue;
+        }
         // "both the Israeli army and Hamas": an office ends a name too.
         if w == "and" && at > 0 && (name_at(at - 1) || OFFICES.contains(&word(at - 1))) {
             coordinated = true;
@@ -432,8 +466,9 @@ const BLAME_REACH: usize = 12;
 const BLAME_DETERMINERS: &[&str] = &["the", "full", "all", "much", "most"];
 
 /// Whether `mention` names the one who condemns, after the condemnation
-/// and "by" ("condemned by the United States", "criticism by Moscow"): the
-/// holder, not a target.
+/// and "by" ("condemned by the United States", "criticism by Moscow") or
+/// after a noun of condemnation and "from" ("fierce criticism from
+/// Israel"): the holder, not a target.
 pub fn condemning_agent(sentence: &str, mention: &Mention) -> bool {
     let Some(before) = words_before(sentence, mention) else {
         return false;
@@ -443,10 +478,15 @@ pub fn condemning_agent(sentence: &str, mention: &Mention) -> bool {
         .rev()
         .map(|w| w.2.as_str())
         .skip_while(|w| *w == "the");
-    tail.next() == Some("by")
-        && tail
+    let condemnation = |w: &str| CONDEMNATION.iter().any(|stem| w.starts_with(stem));
+    match tail.next() {
+        Some("by") => tail.next().is_some_and(condemnation),
+        // "criticism from Israel", "condemnation from Washington": the noun.
+        Some("from") => tail
             .next()
-            .is_some_and(|w| CONDEMNATION.iter().any(|stem| w.starts_with(stem)))
+            .is_some_and(|w| OF_PARTY.contains(&w) || MET.contains(&w)),
+        _ => false,
+    }
 }
 
 #[cfg(test)]

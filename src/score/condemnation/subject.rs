@@ -33,6 +33,14 @@ const SUBJECT_TO_VERB: &[&str] = &[
     "sunday",
     "ministry",
     "office",
+    // "did not blame": its subject condemns no one, and is not condemned.
+    "did",
+    "does",
+    "do",
+    "not",
+    "never",
+    "didn't",
+    "doesn't",
 ];
 
 /// Verbs that lay a blame with "the blame" after them ("put the blame on").

@@ -68,6 +68,13 @@ fn the_object_of_a_condemnation_is_found_whoever_it_is() {
             "Blinken condemned both Israeli Defence Minister Yoav Gallant and Hamas political chief Khaled Meshaal.",
             "Hamas",
         ),
+        ("Egypt lashed out at Israel over the strikes.", "Israel"),
+        ("Moscow branded Washington a threat to peace.", "Washington"),
+        (
+            "Hamas came under fierce criticism from Israel on Tuesday.",
+            "Hamas",
+        ),
+        ("On Monday, Russia faced condemnation abroad.", "Russia"),
     ];
     for (s, name) in cases {
         assert!(object(s, name), "{s}");
@@ -121,6 +128,11 @@ fn holders_agents_of_other_verbs_and_denials_are_not_objects() {
         ),
         ("The attack on Israel was condemned by Egypt.", "Israel"),
         ("Israel was not condemned in the text.", "Israel"),
+        (
+            "Hamas came under fierce criticism from Israel on Tuesday.",
+            "Israel",
+        ),
+        ("Gaza came under fire from Israeli tanks.", "Gaza"),
         ("Egypt condemned Hamas and Israel vowed revenge.", "Israel"),
         ("Cairo blamed Israel for the attack on Gaza.", "Gaza"),
         ("Sisi blamed the strikes on the Gaza side.", "Gaza"),

@@ -409,7 +409,10 @@ pub fn terrorist_label_denied(sentence: &str, mention: &Mention) -> bool {
     at += 1;
     if !verb.ends_with("n't") {
         if !["not", "no"].contains(&word(at)) {
-            return false;
+            // "Hamas is a resistance movement, not a terrorist group": the
+            // label denied in a contrast after the predicate.
+            let rest = sentence[mention.end..].to_lowercase();
+            return CONTRASTED_LABEL.iter().any(|label| rest.contains(label));
         }
         at += 1;
     }
@@ -423,6 +426,9 @@ pub fn terrorist_label_denied(sentence: &str, mention: &Mention) -> bool {
     // within three words of the negation.
     (at..at + 3).any(|i| word(i).starts_with("terrorist"))
 }
+
+/// A terrorist label denied in a contrast after the predicate.
+const CONTRASTED_LABEL: &[&str] = &[", not a terrorist", ", not terrorist"];
 
 const COPULAS: &[&str] = &[
     "is", "was", "are", "were", "isn't", "wasn't", "aren't", "weren't",
