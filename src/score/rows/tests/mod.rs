@@ -274,10 +274,7 @@ fn only_a_belligerent_gets_the_ceasefire_label() {
         scores([0.0, 0.0, 0.7], 0.0, 0.1), // russia, implicit: no side
     ];
     let rows = article_rows(&article, &sentences, &all, &scorer, &parties, Keep::All);
-    let ceasefire: Vec<(&str, f64)> = rows
-        .iter()
-        .map(|r| (r.party.as_str(), r.ceasefire))
-        .collect();
+    let ceasefire = ceasefire_scores(&rows);
     assert_eq!(
         ceasefire,
         [("israel", 0.9), ("hamas", 0.8), ("russia", 0.0)]
@@ -289,6 +286,13 @@ fn only_a_belligerent_gets_the_ceasefire_label() {
     }
     let rows = article_rows(&article, &sentences, &all, &scorer, &unmarked, Keep::All);
     assert_eq!(rows[2].ceasefire, 0.7);
+}
+
+/// (party, ceasefire probability) of every row.
+fn ceasefire_scores(rows: &[ScoreRow]) -> Vec<(&str, f64)> {
+    (rows.iter())
+        .map(|r| (r.party.as_str(), r.ceasefire))
+        .collect()
 }
 
 /// (party, labels, probability of `label`) of every row.
@@ -407,10 +411,7 @@ fn a_ceasefire_call_on_the_palestinians_reaches_hamas() {
         scores([0.0, 0.0, 0.8], 0.0, 0.1), // palestinians
     ];
     let rows = every_row(text, &ids, &call);
-    let ceasefire: Vec<(&str, f64)> = rows
-        .iter()
-        .map(|r| (r.party.as_str(), r.ceasefire))
-        .collect();
+    let ceasefire = ceasefire_scores(&rows);
     assert_eq!(
         ceasefire,
         [("israel", 0.9), ("hamas", 0.8), ("palestinians", 0.8)]
