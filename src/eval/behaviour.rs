@@ -32,6 +32,11 @@ pub const PARAPHRASE: &str = concat!(
 /// from the other two sets' failures on cases they never saw.
 pub const REWORDED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/behaviour/reworded.toml");
 
+/// The fourth set: the categories in wording none of the three files above
+/// uses, written after every rule of the stops before it, to check how far
+/// the rules written from those sets' failures reach.
+pub const FOURTH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/behaviour/fourth.toml");
+
 /// Sentences of a multi-sentence case are joined by this in `text`.
 const SENTENCE_BREAK: &str = " || ";
 
