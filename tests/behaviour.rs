@@ -1,5 +1,6 @@
-//! The behaviour suite (`tests/behaviour/suite.toml`) and its paraphrase
-//! set (`tests/behaviour/paraphrase.toml`) against the default model (or
+//! The behaviour suite (`tests/behaviour/suite.toml`) and its paraphrase,
+//! reworded and fourth sets (`tests/behaviour/*.toml`) against the default
+//! model (or
 //! `STANCE_TEST_MODEL`): prints each category's share of fully right cases
 //! and fails when the whole falls below the set's floor.
 //!
@@ -13,20 +14,21 @@ use stance::parties::PartySet;
 use stance::score::Scorer;
 
 /// Share of fully right cases the default model must keep on the suite: it
-/// measured 0.985 (model card); the floor leaves room for a retrain's
+/// measured 0.987 (model card); the floor leaves room for a retrain's
 /// noise.
 const SUITE_FLOOR: f64 = 0.95;
 
-/// The same on the paraphrase set: it measured 0.942.
+/// The same on the paraphrase set: it measured 0.954.
 const PARAPHRASE_FLOOR: f64 = 0.90;
 
 /// The same on the reworded set: it measured 0.765 at its first run, 0.770
-/// with the rules written from the other two sets' failures, and 0.991
-/// with those written from its own (README).
+/// with the rules written from the other two sets' failures, 0.991 with
+/// those written from its own and 0.995 with the fourth set's (README).
 const REWORDED_FLOOR: f64 = 0.95;
 
-/// The same on the fourth set.
-const FOURTH_FLOOR: f64 = 0.0;
+/// The same on the fourth set: it measured 0.771 at its first run, before
+/// the rules written from its failures, and 0.965 with them (README).
+const FOURTH_FLOOR: f64 = 0.93;
 
 fn check(name: &str, path: &str, floor: f64) {
     let model = std::env::var("STANCE_TEST_MODEL").ok();

@@ -14,9 +14,11 @@
 mod gold_support;
 
 use stance::score::condemnation::{
-    commits_crime, condemned_object, condemned_unnamed_act, condemning_agent, levels_charge,
+    commits_crime, condemned_object, condemned_unnamed_act, condemning_agent, held_responsible,
+    levels_charge,
 };
 use stance::score::rules::CONDEMNED_OBJECT_PROBABILITY;
+use stance::score::speaker;
 
 #[test]
 fn annotators_condemn_the_object_of_a_condemnation() {
@@ -96,4 +98,31 @@ fn annotators_seldom_support_the_object_of_a_condemnation() {
     // label where the party is also an object of solidarity, praise or
     // defence).
     gold_support::assert_seldom_labelled("condemned-object support", counts, 35);
+}
+
+#[test]
+fn annotators_seldom_condemn_or_support_the_speaker_of_an_opening_quotation() {
+    let speaker_only = |text: &str, mentions: &[stance::types::Mention]| {
+        !mentions.is_empty() && (mentions.iter()).all(|m| speaker::quote_speaker(text, m))
+    };
+    let counts = gold_support::pairs_where(speaker_only, |row| {
+        row["condemn"] == 1 || row["support"] == 1
+    });
+    // Measured: 14 pairs, 1 labelled ("“Our war is against Hamas
+    // terrorists, not against Palestinian civilians,” Netanyahu said").
+    gold_support::assert_seldom_labelled("quotation speaker", counts, 5);
+}
+
+#[test]
+fn annotators_condemn_the_party_held_responsible_for_a_harm() {
+    let counts = gold_support::pairs_where(
+        |text, mentions| (mentions.iter()).any(|m| held_responsible(text, m)),
+        |row| row["condemn"] == 1,
+    );
+    gold_support::assert_share_at_least(
+        "held-responsible",
+        counts,
+        3,
+        CONDEMNED_OBJECT_PROBABILITY,
+    );
 }

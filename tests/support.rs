@@ -13,7 +13,9 @@
 mod gold_support;
 
 use stance::score::rules::SUPPORTED_OBJECT_PROBABILITY;
-use stance::score::support::{defended, names_cause, praised_object, solidarity_object, Defence};
+use stance::score::support::{
+    defended, deserving_or_entitled, names_cause, praised_object, solidarity_object, Defence,
+};
 
 #[test]
 fn annotators_support_the_object_of_solidarity_and_the_defended() {
@@ -75,4 +77,18 @@ fn annotators_do_not_condemn_a_party_named_only_in_solidarity() {
     );
     // Measured: 14 pairs, none condemned.
     gold_support::assert_seldom_labelled("solidarity only", counts, 2);
+}
+
+#[test]
+fn annotators_support_a_party_said_to_deserve_support_or_to_have_a_right() {
+    let counts = gold_support::pairs_where(
+        |text, mentions| (mentions.iter()).any(|m| deserving_or_entitled(text, m)),
+        |row| row["support"] == 1,
+    );
+    gold_support::assert_share_at_least(
+        "deserving or entitled",
+        counts,
+        5,
+        SUPPORTED_OBJECT_PROBABILITY,
+    );
 }

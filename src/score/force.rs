@@ -7,6 +7,7 @@
 //! misses a call made as a statement about the war.
 
 use super::exclusion::lowercase_words;
+use super::speaker::words;
 
 /// Verbs of settling a conflict ("cannot be solved by force").
 const SETTLE: &[&str] = &[
@@ -62,6 +63,12 @@ pub fn renounces_force(sentence: &str) -> bool {
             let peaceful = (at + 1..at + 4).any(|i| PEACEFUL.contains(&word(i)));
             (negated_before(at) && force.is_some_and(|i| word(i + 1) != "alone"))
                 || (only && peaceful)
+        } else if ["come", "comes"].contains(&word(at)) {
+            // "peace will never come through weapons"
+            negated_before(at)
+                && ["through", "by", "from"].contains(&word(at + 1))
+                && (at + 2..at + 4).any(|i| FORCE.contains(&word(i)))
+                && (at.saturating_sub(5)..at).any(|i| word(i) == "peace")
         } else if SETTLE_ACTIVE.contains(&word(at)) {
             // "force cannot settle", "weapons will never resolve": force
             // right before the negation, the verb right after it.
@@ -76,6 +83,51 @@ pub fn renounces_force(sentence: &str) -> bool {
                 && ((word(at + 1) == "military" && word(at + 2) == "solution")
                     || (word(at + 2) == "military" && word(at + 3) == "solution"))
         }
+    })
+}
+
+/// A call to stop the fighting in the words of arms ([`silences_guns`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GunsSilenced {
+    /// "the guns must fall silent", "silence the guns": no one in
+    /// particular, so the belligerents.
+    Guns,
+    /// "lay down its arms" at this byte offset: the party named last before
+    /// it ("Hamas has to lay down its arms", "pleaded with Hamas to lay down
+    /// its arms"), or the belligerents where none is.
+    LayDown(usize),
+}
+
+/// Whether `sentence` asks for the fighting to stop in the words of arms:
+/// "the guns must fall silent", "silence the guns", "lay down its arms".
+/// The guidelines' ceasefire is any call to end the fighting; the model
+/// knows the call by "ceasefire" and "truce" and misses these.
+pub fn silences_guns(sentence: &str) -> Option<GunsSilenced> {
+    let found = words(sentence);
+    let words: Vec<String> = found.iter().map(|w| w.2.replace('’', "'")).collect();
+    let word = |i: usize| words.get(i).map_or("", String::as_str);
+    let arms = |w: &str| ["arms", "weapons", "guns"].contains(&w);
+    (0..words.len()).find_map(|at| match word(at) {
+        // "the guns (must, should) fall silent", "guns falling silent"
+        "fall" | "falls" | "fell" | "falling"
+            if word(at + 1) == "silent"
+                && (at.saturating_sub(3)..at).any(|i| word(i) == "guns") =>
+        {
+            Some(GunsSilenced::Guns)
+        }
+        "silence" | "silencing" if word(at + 1) == "the" && word(at + 2) == "guns" => {
+            Some(GunsSilenced::Guns)
+        }
+        // "lay down its arms", "laid down their weapons": not past a
+        // negation ("will never lay down its arms" is a refusal).
+        "lay" | "lays" | "laid" | "laying"
+            if word(at + 1) == "down"
+                && (arms(word(at + 2)) || arms(word(at + 3)))
+                && !(at.saturating_sub(3)..at).any(|i| NEGATED.contains(&word(i))) =>
+        {
+            Some(GunsSilenced::LayDown(found[at].0))
+        }
+        _ => None,
     })
 }
 
@@ -95,6 +147,7 @@ mod tests {
             "Weapons will never resolve the dispute, the minister said.",
             "The conflict can only be resolved through political and diplomatic means.",
             "He said the crisis could only be settled by negotiations.",
+            "The Pentagon said peace will never come through weapons.",
         ] {
             assert!(renounces_force(s), "{s}");
         }
@@ -113,8 +166,27 @@ mod tests {
             "The army said force would end the siege.",
             "Only diplomacy, he said, was discussed at the meeting.",
             "Hamas said the use of force cannot be ruled out.",
+            "Peace will come through strength, he said.",
         ] {
             assert!(!renounces_force(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn a_call_to_silence_the_guns_is_found() {
+        for s in [
+            "Russia said the guns must fall silent in Gaza.",
+            "He urged both sides to silence the guns.",
+            "Washington pleaded with Hamas to lay down its arms.",
+        ] {
+            assert!(silences_guns(s).is_some(), "{s}");
+        }
+        for s in [
+            "Hamas said it will never lay down its arms.",
+            "The guns were loud all night.",
+            "Israel laid down conditions for the talks.",
+        ] {
+            assert!(silences_guns(s).is_none(), "{s}");
         }
     }
 }

@@ -124,7 +124,16 @@ impl HolderTracker {
                 .map(|(id, _, _)| id.to_string())
         };
         let credited = (sentence.credited.or(sentence.head_speaker)).map(str::to_string);
-        let named = if has_model {
+        // "“Israel deserves the world's support,” he said": a party inside
+        // the quotation is what it speaks of, and its speaker is the
+        // pronoun's, an earlier sentence's; the model's "holds" leans to the
+        // party named.
+        let quoted_by_pronoun = sentence.attribution == Attribution::Pronoun
+            && sentence.quotation
+            && !sentence.titled_person;
+        let named = if quoted_by_pronoun {
+            credited
+        } else if has_model {
             credited
                 .or(model_party)
                 .or_else(speaker_fallback)
@@ -257,6 +266,34 @@ mod tests {
             Attribution::Pronoun,
         );
         assert_eq!(t.decide(&second), "united_states");
+    }
+
+    #[test]
+    fn a_quotation_given_to_a_pronoun_is_the_earlier_speakers_whoever_it_names() {
+        let mut t = HolderTracker::default();
+        let first = evidence(
+            vec![("russia", Some(0.9), true)],
+            Some(0.1),
+            Attribution::Named,
+        );
+        assert_eq!(t.decide(&first), "russia");
+        // "“Israel deserves the world's support,” he said."
+        let mut quoted = evidence(
+            vec![("israel", Some(0.8), false)],
+            Some(0.1),
+            Attribution::Pronoun,
+        );
+        quoted.quotation = true;
+        assert_eq!(t.decide(&quoted), "russia");
+        // Without the quotation the model's party holds: "He said Israel
+        // backs the plan" is left to it.
+        let mut plain = evidence(
+            vec![("israel", Some(0.8), false)],
+            Some(0.1),
+            Attribution::Pronoun,
+        );
+        plain.quotation = false;
+        assert_eq!(t.decide(&plain), "israel");
     }
 
     #[test]

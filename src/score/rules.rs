@@ -92,6 +92,10 @@ fn addressee_rule(
 /// it the probability of the other readings of explicit wording.
 pub const RENOUNCED_FORCE_PROBABILITY: f32 = 0.9;
 
+/// A call to silence the guns ([`force::silences_guns`]: "the guns must
+/// fall silent", "Hamas has to lay down its arms") is a ceasefire call: to
+/// the belligerent named last before "lay down", else to all as below.
+///
 /// Renounced force ([`force::renounces_force`]: "the conflict cannot be
 /// solved by force") is a ceasefire call with no addressee: where no party
 /// is addressed, each belligerent of the parties file gets ceasefire
@@ -113,6 +117,36 @@ fn force_rule(
             .flat_map(|party| party.iter())
             .any(|m| addressee::addressed(text, m))
     };
+    if let Some(call) = force::silences_guns(text) {
+        // "lay down its arms": the belligerent named last before it.
+        let subject = match call {
+            force::GunsSilenced::LayDown(at) => (sentence.targets.iter())
+                .filter(|t| parties.parties[t.party].belligerent)
+                .filter_map(|t| {
+                    let last = t
+                        .mentions
+                        .iter()
+                        .filter(|m| m.end <= at)
+                        .map(|m| m.end)
+                        .max();
+                    last.map(|end| (t.party, end))
+                })
+                .max_by_key(|&(_, end)| end)
+                .map(|(party, _)| party),
+            force::GunsSilenced::Guns => None,
+        };
+        for (target, s) in sentence.targets.iter().zip(scores.iter_mut()) {
+            let party = &parties.parties[target.party];
+            let targeted = match subject {
+                Some(p) => p == target.party,
+                None => !(party.ceasefire_when_named && target.mentions.is_empty()),
+            };
+            if party.belligerent && targeted {
+                s.labels[CEASEFIRE] = s.labels[CEASEFIRE].max(RENOUNCED_FORCE_PROBABILITY);
+            }
+        }
+        return;
+    }
     if !force::renounces_force(text) || addressed() {
         return;
     }
@@ -189,7 +223,9 @@ pub const CONDEMNED_OBJECT_PROBABILITY: f32 = 0.9;
 ///
 /// So is a party named as the one who commits a crime
 /// ([`condemnation::commits_crime`]: "according to Israel, Hamas committed
-/// war crimes"), an accusation the model reads as a report of fact.
+/// war crimes"), an accusation the model reads as a report of fact, and
+/// one held responsible for a harm ([`condemnation::held_responsible`]:
+/// "said Fatah bore full responsibility for the escalation").
 ///
 /// The one who condemns ([`condemnation::condemning_agent`]: "was
 /// condemned by the United States"; [`condemnation::condemning_subject`]:
@@ -213,7 +249,9 @@ fn condemnation_rule(
     for (target, s) in sentence.targets.iter().zip(scores.iter_mut()) {
         if s.labels[CONDEMN] < CONDEMNED_OBJECT_PROBABILITY
             && (object(target)
-                || (target.mentions.iter()).any(|m| condemnation::commits_crime(text, m))
+                || (target.mentions.iter()).any(|m| {
+                    condemnation::commits_crime(text, m) || condemnation::held_responsible(text, m)
+                })
                 || condemned_by_its_list(text, target, parties))
         {
             s.labels[CONDEMN] = CONDEMNED_OBJECT_PROBABILITY;
@@ -302,7 +340,9 @@ fn support_rule(
         if s.labels[SUPPORT] < SUPPORTED_OBJECT_PROBABILITY
             && (defence(target).is_some()
                 || praised(target)
-                || (target.mentions.iter()).any(|m| support::solidarity_object(text, m))
+                || (target.mentions.iter()).any(|m| {
+                    support::solidarity_object(text, m) || support::deserving_or_entitled(text, m)
+                })
                 || support::names_cause(text, &parties.parties[target.party].causes))
         {
             s.labels[SUPPORT] = SUPPORTED_OBJECT_PROBABILITY;
@@ -319,11 +359,15 @@ fn support_rule(
 
 /// Whether `mention` names the source the sentence is credited to
 /// ([`speaker::credited_source`]: "according to the IDF", "in Israel's
-/// view") or the one who condemns in a passive
+/// view"), the speaker of the quotation it opens with
+/// ([`speaker::quote_speaker`]: "“…,” the Kremlin said") or the one who
+/// condemns in a passive
 /// ([`condemnation::condemning_agent`]: "condemned by the Israeli Foreign
 /// Ministry"): the holder of what the sentence says, not its target.
 pub(super) fn source_of(text: &str, mention: &Mention) -> bool {
-    speaker::credited_source(text, mention) || condemnation::condemning_agent(text, mention)
+    speaker::credited_source(text, mention)
+        || speaker::quote_speaker(text, mention)
+        || condemnation::condemning_agent(text, mention)
 }
 
 /// A party named only as the sentence's source ([`source_of`]) holds its
@@ -347,15 +391,23 @@ fn source_rule(
 /// A party named only as the object of a condemnation the sentence denies,
 /// with no one complaining of it ([`condemnation::denied_without_complaint`]:
 /// "America has never condemned Israel"), is not condemned: the guidelines
-/// give no condemnation to an actor that fails to condemn.
+/// give no condemnation to an actor that fails to condemn. Nor is a refusal
+/// to condemn support ("refused to denounce Hamas" backs no one in the
+/// guidelines' list of support), which the model reads into it: the
+/// support label goes too, unless the sentence names the party in
+/// solidarity, praise or defence. No sentence of train, silver or dev has
+/// such an object, so the gold data neither confirm nor refute the second
+/// half; it changes none of their rows.
 fn denial_rule(
     text: &str,
     sentence: &SentenceTargets,
     scores: &mut [RequestScores],
     scorer: &Scorer,
 ) {
-    take_label_where(sentence, scores, scorer, CONDEMN, |target| {
-        condemnation::denied_without_complaint(text, &target.mentions)
+    let denied = |target: &Target| condemnation::denied_without_complaint(text, &target.mentions);
+    take_label_where(sentence, scores, scorer, CONDEMN, denied);
+    take_label_where(sentence, scores, scorer, SUPPORT, |target| {
+        denied(target) && !supported_by_name(text, target)
     });
 }
 

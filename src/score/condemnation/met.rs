@@ -4,7 +4,7 @@
 //! readings of `condemnation` miss it; the one who condemns follows "from".
 
 use super::{CLAUSE_BREAKS, PASSIVE_FILLER};
-use crate::score::speaker::{capitalised, words, TITLES};
+use crate::score::speaker::{capitalised, words, BODIES_OF_PARTY, TITLES};
 use crate::types::Mention;
 
 /// Verbs whose subject meets a condemnation ("came under fierce criticism",
@@ -55,7 +55,10 @@ pub(super) fn under_criticism(sentence: &str, mention: &Mention) -> bool {
     // Hamdan came under …").
     let Some(verb) = (0..found.len().min(8)).find(|&i| {
         let w = word(i);
-        !(PASSIVE_FILLER.contains(&w) || TITLES.contains(&w) || capitalised(clause, found[i].0))
+        !(PASSIVE_FILLER.contains(&w)
+            || TITLES.contains(&w)
+            || BODIES_OF_PARTY.contains(&w)
+            || capitalised(clause, found[i].0))
     }) else {
         return false;
     };

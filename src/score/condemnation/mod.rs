@@ -8,7 +8,7 @@
 //! data (the Palestinians, Russia by Israel) is missed. Read from the words
 //! alone, the object is the target whoever it is.
 
-use super::speaker::{capitalised, words, TITLES};
+use super::speaker::{capitalised, words, BODIES_OF_PARTY, TITLES};
 use crate::types::Mention;
 
 mod charge;
@@ -16,6 +16,7 @@ mod denied;
 mod met;
 mod perpetrator;
 mod phrases;
+mod responsible;
 mod subject;
 pub use charge::levels_charge;
 pub(super) use charge::CHARGE_NOUNS;
@@ -24,6 +25,7 @@ use met::{under_criticism, MET};
 pub use perpetrator::commits_crime;
 pub use phrases::condemned_unnamed_act;
 pub(super) use phrases::{may_name_phrase, phrase_matches};
+pub use responsible::held_responsible;
 pub use subject::{condemned_in_headline, condemning_subject};
 
 /// Word beginnings of verbs and nouns of condemnation ("condemned",
@@ -124,17 +126,6 @@ const FILLER: &[&str] = &[
     "7",
     "military",
     "oct",
-];
-
-/// Offices that stand for their party ("condemned the Israeli government",
-/// "the government of Israel").
-const OFFICES: &[&str] = &[
-    "regime",
-    "government",
-    "leadership",
-    "leaders",
-    "forces",
-    "army",
 ];
 
 /// Nouns of condemnation after which "of" names the party itself
@@ -265,7 +256,7 @@ fn condemnation_before(sentence: &str, mention: &Mention) -> Option<Stated> {
             // party after a noun of condemnation or an office only.
             let linked = between.iter().enumerate().all(|(i, &w)| match w {
                 "by" => i > 0 && ACTS.contains(&previous(i)),
-                "of" => OF_PARTY.contains(&previous(i)) || OFFICES.contains(&previous(i)),
+                "of" => OF_PARTY.contains(&previous(i)) || BODIES_OF_PARTY.contains(&previous(i)),
                 _ => true,
             });
             // "did not condemn", "refused to condemn"; but "not only
@@ -289,13 +280,13 @@ fn condemnation_before(sentence: &str, mention: &Mention) -> Option<Stated> {
             continue;
         }
         // "both the Israeli army and Hamas": an office ends a name too.
-        if w == "and" && at > 0 && (name_at(at - 1) || OFFICES.contains(&word(at - 1))) {
+        if w == "and" && at > 0 && (name_at(at - 1) || BODIES_OF_PARTY.contains(&word(at - 1))) {
             coordinated = true;
             continue;
         }
         if !(ACTS.contains(&w)
             || FILLER.contains(&w)
-            || OFFICES.contains(&w)
+            || BODIES_OF_PARTY.contains(&w)
             || w == "by"
             || w == "of"
             || (coordinated && name_at(at)))

@@ -9,7 +9,7 @@
 //! `tests/condemnation.rs` checks that share on all the gold data.
 
 use super::{words_before, CLAUSE_BREAKS, NEGATION};
-use crate::score::speaker::words;
+use crate::score::speaker::{words, BODIES_OF_PARTY};
 use crate::types::Mention;
 
 /// Verbs of committing ("carried" and its forms only with "out").
@@ -42,8 +42,8 @@ const CRIMES: &[&str] = &[
     "cleansing",
 ];
 
-/// Words that may stand between the subject and the verb: auxiliaries,
-/// adverbs, and an office of the party ("Israeli forces committed").
+/// Words that may stand between the subject and the verb: auxiliaries and
+/// adverbs (besides a body of the party: "Israeli forces committed").
 const SUBJECT_TO_VERB: &[&str] = &[
     "has",
     "have",
@@ -61,13 +61,6 @@ const SUBJECT_TO_VERB: &[&str] = &[
     "openly",
     "deliberately",
     "systematically",
-    "forces",
-    "army",
-    "troops",
-    "soldiers",
-    "government",
-    "regime",
-    "fighters",
     "s",
 ];
 
@@ -97,10 +90,9 @@ pub fn commits_crime(sentence: &str, mention: &Mention) -> bool {
     };
     let clause = after.split(CLAUSE_BREAKS).next().unwrap_or("");
     let found = words(clause);
-    let Some(verb) = found
-        .iter()
-        .position(|w| !SUBJECT_TO_VERB.contains(&w.2.as_str()))
-    else {
+    let Some(verb) = found.iter().position(|w| {
+        !(SUBJECT_TO_VERB.contains(&w.2.as_str()) || BODIES_OF_PARTY.contains(&w.2.as_str()))
+    }) else {
         return false;
     };
     let word = |i: usize| found.get(i).map_or("", |w| w.2.as_str());
@@ -123,7 +115,7 @@ pub fn commits_crime(sentence: &str, mention: &Mention) -> bool {
 
 /// Whether a denying verb stands within three words before the mention, in
 /// its clause ("denied that the Israeli army had …").
-fn denied_before(sentence: &str, mention: &Mention) -> bool {
+pub(super) fn denied_before(sentence: &str, mention: &Mention) -> bool {
     let Some(before) = words_before(sentence, mention) else {
         return false;
     };

@@ -3,13 +3,14 @@
 //! sharply criticised Moscow". The model reads the name beside the verb of
 //! condemnation as its target; the guidelines' holder is not the target.
 
-use super::{CLAUSE_BREAKS, CONDEMNATION, OFFICES};
-use crate::score::speaker::{capitalised, heads, words, TITLES};
+use super::{CLAUSE_BREAKS, CONDEMNATION};
+use crate::score::speaker::{capitalised, heads, words, BODIES_OF_PARTY, TITLES};
 use crate::types::Mention;
 
 /// Words that may stand between the subject and its verb: auxiliaries,
-/// adverbs of degree and time, the possessive's "s", an office or a title
-/// ("Israel's foreign ministry", "the Hamas leader").
+/// adverbs of degree and time, the possessive's "s" (besides a title or a
+/// body of the party: "Israel's foreign ministry", "the Hamas leader",
+/// "the Biden administration").
 const SUBJECT_TO_VERB: &[&str] = &[
     "s",
     "has",
@@ -31,9 +32,9 @@ const SUBJECT_TO_VERB: &[&str] = &[
     "friday",
     "saturday",
     "sunday",
-    "ministry",
-    "office",
-    // "did not blame": its subject condemns no one, and is not condemned.
+    // "did not blame", "refused to denounce": its subject condemns no one,
+    // and is not condemned. Not "failed" or "failure": "Russia's failure
+    // to condemn Hamas drew criticism" condemns Russia.
     "did",
     "does",
     "do",
@@ -41,6 +42,14 @@ const SUBJECT_TO_VERB: &[&str] = &[
     "never",
     "didn't",
     "doesn't",
+    "refused",
+    "refuses",
+    "declined",
+    "declines",
+    "refrained",
+    "refrains",
+    "to",
+    "from",
 ];
 
 /// Verbs that lay a blame with "the blame" after them ("put the blame on").
@@ -93,7 +102,7 @@ fn head_verb(sentence: &str, mention: &Mention) -> Option<[String; 3]> {
     let verb = (0..found.len().min(REACH)).find(|&i| {
         let w = word(i);
         !(SUBJECT_TO_VERB.contains(&w.as_str())
-            || OFFICES.contains(&w.as_str())
+            || BODIES_OF_PARTY.contains(&w.as_str())
             || TITLES.contains(&w.as_str())
             || capitalised(clause, found[i].0))
     })?;

@@ -3,7 +3,8 @@
 //! (the article's own voice). The holder decision reads it to resolve
 //! speakers from the article's earlier sentences.
 
-use super::{words, PRONOUNS, SPEAKER_VERBS};
+use super::names::{BODIES_OF_PARTY, SPEECH_VERBS, TITLES};
+use super::{capitalised, words, PRONOUNS, SPEAKER_VERBS};
 use crate::types::Mention;
 
 /// Words after "the" that name a speaker by office ("the minister said").
@@ -251,6 +252,55 @@ pub fn credited_source(sentence: &str, mention: &Mention) -> bool {
             w.0 == rest.len() - rest.trim_start().len() && VIEW_NOUNS.contains(&w.2.as_str())
         });
     according || view
+}
+
+/// Whether `mention` (offsets relative to `sentence`) names the speaker of
+/// the quotation the sentence opens with, in the tail after it: "“We are
+/// with Israel,” the Biden administration told a news conference",
+/// "“Hamas is responsible for this massacre,” Israeli war cabinet minister
+/// Benny Gantz said". What the quotation says is then the speaker's, and
+/// the speaker is not its target (the guidelines' holder and target).
+/// Only a closing mark right after a comma, question or exclamation mark
+/// ends such a quotation; between it and the verb of speech stand only
+/// "the", titles, bodies of the party and names.
+pub fn quote_speaker(sentence: &str, mention: &Mention) -> bool {
+    let (Some(before), Some(after)) = (sentence.get(..mention.start), sentence.get(mention.end..))
+    else {
+        return false;
+    };
+    if !opens_quotation(sentence) {
+        return false;
+    }
+    let Some(close) = before.rfind(['"', '”']) else {
+        return false;
+    };
+    let quoted = before[..close].trim_end();
+    if close == 0 || !quoted.ends_with([',', '?', '!']) {
+        return false;
+    }
+    let mark_len = before[close..].chars().next().map_or(1, char::len_utf8);
+    let between = &before[close + mark_len..];
+    let names_only = |text: &str, found: &[(usize, usize, String)]| {
+        found.iter().all(|w| {
+            w.2 == "the"
+                || w.2 == "s"
+                || TITLES.contains(&w.2.as_str())
+                || BODIES_OF_PARTY.contains(&w.2.as_str())
+                || capitalised(text, w.0)
+        })
+    };
+    if !names_only(between, &words(between)) {
+        return false;
+    }
+    let clause = after.split([',', ';', ':', '(']).next().unwrap_or("");
+    let found = words(clause);
+    let Some(verb) = found
+        .iter()
+        .position(|w| SPEECH_VERBS.contains(&w.2.as_str()))
+    else {
+        return false;
+    };
+    verb <= 6 && names_only(clause, &found[..verb])
 }
 
 #[cfg(test)]

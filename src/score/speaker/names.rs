@@ -56,6 +56,37 @@ pub(in crate::score) const TITLES: &[&str] = &[
     "member",
 ];
 
+/// Nouns that, after a party's name or adjective, still name the party:
+/// its government, bodies and forces ("the Biden administration", "the
+/// Russian delegation", "Hamas's armed wing", "the Israeli government",
+/// "Hamas officials"). The readers of a speaker, of a subject before its
+/// verb and of an object after a condemnation step over them as they step
+/// over a title.
+pub(in crate::score) const BODIES_OF_PARTY: &[&str] = &[
+    "administration",
+    "government",
+    "cabinet",
+    "delegation",
+    "side",
+    "office",
+    "movement",
+    "diplomats",
+    "mission",
+    "embassy",
+    "regime",
+    "leadership",
+    "leaders",
+    "officials",
+    "authorities",
+    "wing",
+    "armed",
+    "forces",
+    "army",
+    "troops",
+    "soldiers",
+    "fighters",
+];
+
 /// Capitalised words in a speaker's place that are no name.
 const NOT_NAMES: &[&str] = &[
     "he", "she", "it", "they", "we", "i", "the", "this", "that", "these", "those",
@@ -150,22 +181,6 @@ pub fn headed_by_titled_person(sentence: &str) -> bool {
     named
 }
 
-/// Words of a body or an office that speaks for its party ("the Israeli
-/// government said", "Hamas officials told").
-const BODIES: &[&str] = &[
-    "government",
-    "army",
-    "office",
-    "cabinet",
-    "delegation",
-    "mission",
-    "embassy",
-    "administration",
-    "officials",
-    "diplomats",
-    "movement",
-];
-
 /// Whether `mention` speaks through its title or body right after it: a
 /// run of title or body words, then a verb of speech ("the Hamas leader
 /// declared", "Russia's foreign ministry said", "Hamas officials told").
@@ -188,7 +203,9 @@ pub fn titled_speaker(sentence: &str, mention: &Mention) -> bool {
         if SPEECH_VERBS.contains(&word.as_str()) {
             return titled;
         }
-        if !(TITLES.contains(&word.as_str()) || BODIES.contains(&word.as_str())) || word == "of" {
+        if !(TITLES.contains(&word.as_str()) || BODIES_OF_PARTY.contains(&word.as_str()))
+            || word == "of"
+        {
             return false;
         }
         titled = true;

@@ -14,7 +14,7 @@ use super::condemnation::{
     NEGATION,
 };
 use super::exclusion::lowercase_words;
-use super::speaker::{capitalised, words, SPEAKER_VERBS};
+use super::speaker::{capitalised, words, BODIES_OF_PARTY, SPEAKER_VERBS, TITLES};
 use crate::types::Mention;
 
 /// How a party is defended against a charge.
@@ -104,7 +104,11 @@ const SOLIDARITY_FILLER: &[&str] = &[
 const SOLIDARITY: &[(&str, &[&str])] = &[
     ("solidarity", &["with"]),
     ("condolences", &["to"]),
-    ("sympathy", &["with"]),
+    ("sympathy", &["with", "to", "for"]),
+    // "pledged unwavering support to Israel", "its backing for Hamas":
+    // reported backing is support in the guidelines.
+    ("support", &["to", "for"]),
+    ("backing", &["to", "for"]),
     ("stand", &["with", "by", "behind"]),
     ("stands", &["with", "by", "behind"]),
     ("standing", &["with", "by", "behind"]),
@@ -136,7 +140,15 @@ pub fn solidarity_object(sentence: &str, mention: &Mention) -> bool {
     let word = |i: usize| before[i].2.as_str();
     for at in (before.len().saturating_sub(REACH)..before.len()).rev() {
         let w = word(at);
-        if let Some((_, prepositions)) = SOLIDARITY.iter().find(|(cue, _)| *cue == w) {
+        // "We are with Israel", "we're with you": the first person's
+        // "are" is solidarity; "talks are with Hamas" is not.
+        let we_are = (w == "are" || w == "re") && at > 0 && word(at - 1) == "we";
+        let cue = if we_are {
+            Some(&("are", &["with"][..]))
+        } else {
+            SOLIDARITY.iter().find(|(cue, _)| *cue == w)
+        };
+        if let Some((_, prepositions)) = cue {
             // The preposition right after the cue, or after "are" for
             // "thoughts are with".
             let mut next = at + 1;
@@ -170,13 +182,56 @@ pub fn solidarity_object(sentence: &str, mention: &Mention) -> bool {
         }
         if !(SOLIDARITY_FILLER.contains(&w)
             || THOUGHTS_VERBS.contains(&w)
-            || ["with", "by", "behind", "to", "of"].contains(&w))
+            || ["with", "by", "behind", "to", "of", "for"].contains(&w))
         {
             return false;
         }
     }
     false
 }
+
+/// Whether `mention` is said to deserve support ("Israel deserves the
+/// world's support", "the Palestinians deserve our solidarity") or to have
+/// a right ("the right of Israel to defend itself", "Israel's right to
+/// self-defence", "the Palestinians' right to a state"): the guidelines'
+/// support names backing of the party and of its rights.
+pub fn deserving_or_entitled(sentence: &str, mention: &Mention) -> bool {
+    let (Some(before), Some(after)) = (sentence.get(..mention.start), sentence.get(mention.end..))
+    else {
+        return false;
+    };
+    let after = lowercase_words(after.split(CLAUSE_BREAKS).next().unwrap_or(""));
+    let word = |i: usize| after.get(i).map_or("", String::as_str);
+    // Past the party's body and a person's title and name words are not
+    // read: "deserves" and "right" come right after the mention's phrase.
+    let body = (0..after.len())
+        .take_while(|&i| {
+            BODIES_OF_PARTY.contains(&word(i)) || TITLES.contains(&word(i)) || word(i) == "s"
+        })
+        .count();
+    let deserves = ["deserves", "deserve", "deserved"].contains(&word(body))
+        && (body + 1..body + 5).any(|i| DESERVED.contains(&word(i)));
+    let own_right = word(body) == "right" && word(body + 1) == "to" && word(0) == "s"
+        || (word(0) == "right" && word(1) == "to");
+    let before = lowercase_words(before);
+    let n = before.len();
+    let right_of = n >= 2 && before[n - 1] == "of" && before[n - 2] == "right"
+        || n >= 3 && before[n - 1] == "the" && before[n - 2] == "of" && before[n - 3] == "right";
+    let right_of = right_of && word(body) == "to";
+    let negated = (before.iter().rev().take(4))
+        .any(|w| NEGATION.contains(&w.as_str()) || DENIAL.iter().any(|stem| w.starts_with(stem)));
+    (deserves || own_right || right_of) && !negated
+}
+
+/// What a party deserves when it is supported.
+const DESERVED: &[&str] = &[
+    "support",
+    "solidarity",
+    "backing",
+    "sympathy",
+    "help",
+    "protection",
+];
 
 /// Verbs of praise and thanks: their object is supported ("Hamas thanked
 /// Qatar and Egypt for their efforts", "praised Moscow's stance", "hails
@@ -313,10 +368,19 @@ pub fn names_cause<S: AsRef<str>>(sentence: &str, causes: &[S]) -> bool {
 pub fn defended(sentence: &str, mention: &Mention) -> Option<Defence> {
     let before = words_before(sentence, mention)?;
     let after = sentence.get(mention.end..)?;
-    let after = lowercase_words(after.split(CLAUSE_BREAKS).next().unwrap_or(""));
+    let mut after = lowercase_words(after.split(CLAUSE_BREAKS).next().unwrap_or(""));
+    // "the Biden administration was not to blame", "Hamas's armed wing had
+    // nothing to do with …": past the party's body to its verb.
+    let body = (after.iter())
+        .take_while(|w| {
+            w == &"s" || BODIES_OF_PARTY.contains(&w.as_str()) || TITLES.contains(&w.as_str())
+        })
+        .count();
+    after.drain(..body);
     if charge_denied(sentence, mention, &before)
         || no_part(&after)
         || terrorist_label_denied(sentence, mention)
+        || terrorist_label_withheld(sentence, mention)
     {
         return Some(Defence::Cleared);
     }
@@ -426,6 +490,36 @@ pub fn terrorist_label_denied(sentence: &str, mention: &Mention) -> bool {
     // within three words of the negation.
     (at..at + 3).any(|i| word(i).starts_with("terrorist"))
 }
+
+/// Whether `mention` is the object of a negated verb of regarding with a
+/// terrorist label after it: "does not consider Hamas a terrorist
+/// organisation", "has never regarded Hamas as terrorists". A view that
+/// the party is no terrorist group is the same defence as "Hamas is not a
+/// terrorist organisation" (support); a label merely not used ("did not
+/// label Hamas …") is left to the denied-condemnation reading.
+fn terrorist_label_withheld(sentence: &str, mention: &Mention) -> bool {
+    let (Some(before), Some(after)) = (sentence.get(..mention.start), sentence.get(mention.end..))
+    else {
+        return false;
+    };
+    let before = lowercase_words(before);
+    let mut back = before.iter().rev().map(String::as_str).peekable();
+    back.next_if_eq(&"the");
+    let regards = back.next().is_some_and(|verb| {
+        REGARDING.iter().any(|stem| verb.starts_with(stem)) || SEEING.contains(&verb)
+    });
+    let negated = back.take(3).any(|w| NEGATION.contains(&w));
+    let after = lowercase_words(after.split(CLAUSE_BREAKS).next().unwrap_or(""));
+    regards
+        && negated
+        && !(after.iter().take(3)).any(|w| KEEPS_LABEL.contains(&w.as_str()))
+        && (after.iter().take(6)).any(|w| w.starts_with("terrorist"))
+}
+
+/// Word beginnings of the verbs of regarding a party as something, and
+/// the forms of "see" (whole words: not "seek", "seem").
+const REGARDING: &[&str] = &["regard", "consider", "view", "deem"];
+const SEEING: &[&str] = &["see", "sees", "seeing", "seen", "saw"];
 
 /// A terrorist label denied in a contrast after the predicate.
 const CONTRASTED_LABEL: &[&str] = &[", not a terrorist", ", not terrorist"];

@@ -270,3 +270,51 @@ fn other_states_and_statements_are_no_cause() {
     }
     assert!(!names_cause("A Palestinian state.", &[] as &[&str]));
 }
+
+#[test]
+fn a_party_said_to_deserve_support_or_to_have_a_right_is_supported() {
+    let reads =
+        |sentence: &str, name: &str| deserving_or_entitled(sentence, &mention_of(sentence, name));
+    assert!(reads(
+        "“Israel deserves the world's support,” he said.",
+        "Israel"
+    ));
+    assert!(reads(
+        "He defended the right of the Pentagon to defend itself.",
+        "Pentagon"
+    ));
+    assert!(reads(
+        "Israel's right to self-defence is not in question.",
+        "Israel"
+    ));
+    assert!(reads(
+        "They backed the Palestinians' right to a state.",
+        "Palestinians"
+    ));
+    assert!(!reads("Israel deserves condemnation, he said.", "Israel"));
+    assert!(!reads(
+        "He denied the right of Hamas to rule Gaza.",
+        "Hamas"
+    ));
+    assert!(!reads("Israel turned right to avoid the crowd.", "Israel"));
+}
+
+#[test]
+fn the_first_person_with_a_party_is_solidarity() {
+    let reads =
+        |sentence: &str, name: &str| solidarity_object(sentence, &mention_of(sentence, name));
+    assert!(reads("“We are with Israel,” the minister said.", "Israel"));
+    assert!(reads(
+        "“We are fully with the Palestinians,” she said.",
+        "Palestinians"
+    ));
+    assert!(!reads("The talks are with Hamas, officials said.", "Hamas"));
+    assert!(reads(
+        "Washington pledged unwavering support to Israel.",
+        "Israel"
+    ));
+    assert!(reads(
+        "France renewed its full backing for Israel.",
+        "Israel"
+    ));
+}
