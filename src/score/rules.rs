@@ -117,45 +117,40 @@ fn force_rule(
             .flat_map(|party| party.iter())
             .any(|m| addressee::addressed(text, m))
     };
-    if let Some(call) = force::silences_guns(text) {
-        // "lay down its arms": the belligerent named last before it.
-        let subject = match call {
-            force::GunsSilenced::LayDown(at) => (sentence.targets.iter())
-                .filter(|t| parties.parties[t.party].belligerent)
-                .filter_map(|t| {
-                    let last = t
-                        .mentions
-                        .iter()
-                        .filter(|m| m.end <= at)
-                        .map(|m| m.end)
-                        .max();
-                    last.map(|end| (t.party, end))
-                })
-                .max_by_key(|&(_, end)| end)
-                .map(|(party, _)| party),
-            force::GunsSilenced::Guns => None,
-        };
-        for (target, s) in sentence.targets.iter().zip(scores.iter_mut()) {
-            let party = &parties.parties[target.party];
-            let targeted = match subject {
-                Some(p) => p == target.party,
-                None => !(party.ceasefire_when_named && target.mentions.is_empty()),
-            };
-            if party.belligerent && targeted {
-                s.labels[CEASEFIRE] = s.labels[CEASEFIRE].max(RENOUNCED_FORCE_PROBABILITY);
-            }
-        }
-        return;
-    }
-    if !force::renounces_force(text) || addressed() {
-        return;
-    }
+    // The one belligerent a call to lay down arms is made to; None: all.
+    let subject = match force::silences_guns(text) {
+        Some(force::GunsSilenced::LayDown(at)) => named_last_before(sentence, parties, at),
+        Some(force::GunsSilenced::Guns) => None,
+        None if force::renounces_force(text) && !addressed() => None,
+        None => return,
+    };
     for (target, s) in sentence.targets.iter().zip(scores.iter_mut()) {
         let party = &parties.parties[target.party];
-        if party.belligerent && !(party.ceasefire_when_named && target.mentions.is_empty()) {
+        let targeted = match subject {
+            Some(p) => p == target.party,
+            None => !(party.ceasefire_when_named && target.mentions.is_empty()),
+        };
+        if party.belligerent && targeted {
             s.labels[CEASEFIRE] = s.labels[CEASEFIRE].max(RENOUNCED_FORCE_PROBABILITY);
         }
     }
+}
+
+/// The belligerent named last before byte `at` ("Hamas has to lay down
+/// its arms", "pleaded with Hamas to lay down its arms"): the subject of
+/// what follows.
+fn named_last_before(sentence: &SentenceTargets, parties: &PartySet, at: usize) -> Option<usize> {
+    (sentence.targets.iter())
+        .filter(|t| parties.parties[t.party].belligerent)
+        .filter_map(|t| {
+            let last = (t.mentions.iter())
+                .filter(|m| m.end <= at)
+                .map(|m| m.end)
+                .max();
+            last.map(|end| (t.party, end))
+        })
+        .max_by_key(|&(_, end)| end)
+        .map(|(party, _)| party)
 }
 
 /// The victim rule ([`victim::victim_only`]): a party named only as the one

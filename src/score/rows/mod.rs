@@ -298,28 +298,36 @@ fn evidence<'a>(
             .filter(|t| parties.parties[t.party].holder)
             .find(|t| t.mentions.iter().any(|m| rules::source_of(text, m)))
             .map(|t| parties.parties[t.party].id.as_str()),
-        // The first named at the head: "China's UN envoy Fu Cong called …"
-        // is China's, whatever the parties file's order. Not inside a
-        // quotation the sentence opens with ("“We stand with Israel,” he
-        // said"): its speaker follows it.
-        head_speaker: (!speaker::opens_quotation(text)).then_some(()).and(
-            sentence
-                .targets
-                .iter()
-                .filter(|t| parties.parties[t.party].holder)
-                .flat_map(|t| t.mentions.iter().map(move |m| (t, m)))
-                // The head first: most mentions are not there, and it costs no
-                // word scan.
-                .filter(|(_, m)| {
-                    speaker::heads(text, m)
-                        && ((speaker::heads_as_speaker(text, m)
-                            && !condemnation::condemned_in_headline(text, m))
-                            || condemnation::condemning_subject(text, m))
-                })
-                .min_by_key(|(_, m)| m.start)
-                .map(|(t, _)| parties.parties[t.party].id.as_str()),
-        ),
+        head_speaker: head_speaker(text, sentence, parties),
     }
+}
+
+/// The party at the head of `text` that is the subject of a speech, stance
+/// or effort verb, or of a condemnation: the first named there ("China's UN
+/// envoy Fu Cong called …" is China's, whatever the parties file's order).
+/// None inside a quotation the sentence opens with ("“We stand with
+/// Israel,” he said"): its speaker follows it.
+fn head_speaker<'a>(
+    text: &str,
+    sentence: &SentenceTargets,
+    parties: &'a PartySet,
+) -> Option<&'a str> {
+    if speaker::opens_quotation(text) {
+        return None;
+    }
+    (sentence.targets.iter())
+        .filter(|t| parties.parties[t.party].holder)
+        .flat_map(|t| t.mentions.iter().map(move |m| (t, m)))
+        // The head first: most mentions are not there, and it costs no word
+        // scan.
+        .filter(|(_, m)| {
+            speaker::heads(text, m)
+                && ((speaker::heads_as_speaker(text, m)
+                    && !condemnation::condemned_in_headline(text, m))
+                    || condemnation::condemning_subject(text, m))
+        })
+        .min_by_key(|(_, m)| m.start)
+        .map(|(t, _)| parties.parties[t.party].id.as_str())
 }
 
 #[cfg(test)]
