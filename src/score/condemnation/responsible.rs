@@ -9,7 +9,7 @@
 
 use super::perpetrator::denied_before;
 use super::{words_before, CLAUSE_BREAKS, NEGATION};
-use crate::score::speaker::{words, BODIES_OF_PARTY, TITLES};
+use crate::score::speaker::{names_party_on, words};
 use crate::types::Mention;
 
 /// Verbs that make their subject the one responsible ("is responsible",
@@ -90,10 +90,7 @@ pub fn held_responsible(sentence: &str, mention: &Mention) -> bool {
     let found = words(clause);
     let word = |i: usize| found.get(i).map_or("", |w| w.2.as_str());
     let mut at = (0..found.len())
-        .take_while(|&i| {
-            let w = word(i);
-            w == "s" || BODIES_OF_PARTY.contains(&w) || TITLES.contains(&w)
-        })
+        .take_while(|&i| names_party_on(word(i)))
         .count();
     let held = words_before(sentence, mention).is_some_and(|before| {
         let n = before.len();

@@ -3,7 +3,7 @@
 //! (the article's own voice). The holder decision reads it to resolve
 //! speakers from the article's earlier sentences.
 
-use super::names::{BODIES_OF_PARTY, SPEECH_VERBS, TITLES};
+use super::names::{names_party_on, SPEECH_VERBS};
 use super::{capitalised, words, PRONOUNS, SPEAKER_VERBS};
 use crate::types::Mention;
 
@@ -281,13 +281,9 @@ pub fn quote_speaker(sentence: &str, mention: &Mention) -> bool {
     let mark_len = before[close..].chars().next().map_or(1, char::len_utf8);
     let between = &before[close + mark_len..];
     let names_only = |text: &str, found: &[(usize, usize, String)]| {
-        found.iter().all(|w| {
-            w.2 == "the"
-                || w.2 == "s"
-                || TITLES.contains(&w.2.as_str())
-                || BODIES_OF_PARTY.contains(&w.2.as_str())
-                || capitalised(text, w.0)
-        })
+        found
+            .iter()
+            .all(|w| w.2 == "the" || names_party_on(&w.2) || capitalised(text, w.0))
     };
     if !names_only(between, &words(between)) {
         return false;

@@ -23,7 +23,7 @@ pub use names::{
     headed_by_titled_person, introduced_names, names_before, names_by_verb, titled_speaker,
     SPEECH_VERBS,
 };
-pub(super) use names::{BODIES_OF_PARTY, TITLES};
+pub(super) use names::{names_party_on, BODIES_OF_PARTY, TITLES};
 
 /// Verbs that make their subject the holder of what follows: speech, and the
 /// stance acts themselves.

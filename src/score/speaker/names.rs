@@ -87,6 +87,14 @@ pub(in crate::score) const BODIES_OF_PARTY: &[&str] = &[
     "fighters",
 ];
 
+/// Whether `word` (lowercased) continues a party's mention into the phrase
+/// that names it: the possessive's "s", a body of the party or a title
+/// ("Hamas's armed wing", "the Biden administration", "Russian Foreign
+/// Minister"). The readers of what follows a mention step over such words.
+pub(in crate::score) fn names_party_on(word: &str) -> bool {
+    word == "s" || BODIES_OF_PARTY.contains(&word) || TITLES.contains(&word)
+}
+
 /// Capitalised words in a speaker's place that are no name.
 const NOT_NAMES: &[&str] = &[
     "he", "she", "it", "they", "we", "i", "the", "this", "that", "these", "those",

@@ -14,7 +14,7 @@ use super::condemnation::{
     NEGATION,
 };
 use super::exclusion::lowercase_words;
-use super::speaker::{capitalised, words, BODIES_OF_PARTY, SPEAKER_VERBS, TITLES};
+use super::speaker::{capitalised, names_party_on, words, SPEAKER_VERBS};
 use crate::types::Mention;
 
 /// How a party is defended against a charge.
@@ -205,9 +205,7 @@ pub fn deserving_or_entitled(sentence: &str, mention: &Mention) -> bool {
     // Past the party's body and a person's title and name words are not
     // read: "deserves" and "right" come right after the mention's phrase.
     let body = (0..after.len())
-        .take_while(|&i| {
-            BODIES_OF_PARTY.contains(&word(i)) || TITLES.contains(&word(i)) || word(i) == "s"
-        })
+        .take_while(|&i| names_party_on(word(i)))
         .count();
     let deserves = ["deserves", "deserve", "deserved"].contains(&word(body))
         && (body + 1..body + 5).any(|i| DESERVED.contains(&word(i)));
@@ -371,11 +369,7 @@ pub fn defended(sentence: &str, mention: &Mention) -> Option<Defence> {
     let mut after = lowercase_words(after.split(CLAUSE_BREAKS).next().unwrap_or(""));
     // "the Biden administration was not to blame", "Hamas's armed wing had
     // nothing to do with …": past the party's body to its verb.
-    let body = (after.iter())
-        .take_while(|w| {
-            w == &"s" || BODIES_OF_PARTY.contains(&w.as_str()) || TITLES.contains(&w.as_str())
-        })
-        .count();
+    let body = (after.iter()).take_while(|w| names_party_on(w)).count();
     after.drain(..body);
     if charge_denied(sentence, mention, &before)
         || no_part(&after)
